@@ -1,0 +1,155 @@
+package io.yaptide.store.cli;
+
+import io.yaptide.store.config.Settings;
+import io.yaptide.store.migrate.Migrator;
+import io.yaptide.store.migrate.Revision;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code yaptide db ...}: schema migrations and database operations. */
+@Command(name = "db", description = "Schema migrations and database operations.",
+        subcommands = {
+                DbCommand.Upgrade.class,
+                DbCommand.Downgrade.class,
+                DbCommand.Stamp.class,
+                DbCommand.Current.class,
+                DbCommand.History.class,
+        })
+public final class DbCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Shared by the db subcommands: the migrator on the configured database, and where to print. */
+    abstract static class DbSubcommand implements java.util.concurrent.Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        GlobalOptions global() {
+            return Main.globalOf(spec);
+        }
+
+        Settings.ResolvedUrl resolved() {
+            return global().resolvedUrl();
+        }
+
+        Migrator migrator() {
+            Settings.ResolvedUrl r = resolved();
+            // Opening the pool once checks that the database answers, with one clear line if not.
+            io.yaptide.store.db.Database.open(r.url(), 1).close();
+            return new Migrator(r.url());
+        }
+
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+
+        void printOutcome(String verb, Migrator.Outcome o) {
+            if (!o.changed()) {
+                out().println("Nothing to " + verb + "; database " + resolved().url() + " is at " + o.to()
+                        + (o.to().equals(Migrator.headId()) ? " (head)" : ""));
+            } else {
+                for (String id : o.applied()) {
+                    out().println((verb.equals("upgrade") ? "Applied " : "Rolled back ") + id + " " + message(id));
+                }
+                out().println("Database " + resolved().url() + " is now at " + o.to()
+                        + (o.to().equals(Migrator.headId()) ? " (head)" : ""));
+            }
+            o.notes().forEach(n -> out().println("Warning: " + n));
+        }
+
+        static String message(String id) {
+            Map<String, String> m = Migrator.revisions().stream().collect(Collectors.toMap(Revision::id, Revision::message));
+            return m.getOrDefault(id, "");
+        }
+    }
+
+    @Command(name = "upgrade", description = "Upgrade the schema to REVISION (default: head).")
+    static final class Upgrade extends DbSubcommand {
+        @Parameters(arity = "0..1", paramLabel = "REVISION", description = "Revision id (or prefix), or head.")
+        String target;
+
+        @Override
+        public Integer call() {
+            Migrator m = migrator();
+            printOutcome("upgrade", m.upgrade(target == null ? Migrator.HEAD : target));
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(name = "downgrade", description = "Downgrade the schema to REVISION, -N steps, or base (default: one step).")
+    static final class Downgrade extends DbSubcommand {
+        @Parameters(arity = "0..1", paramLabel = "REVISION|-N|base", description = "Target revision.")
+        String target;
+
+        @Override
+        public Integer call() {
+            printOutcome("downgrade", migrator().downgrade(target));
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(name = "stamp", description = "Record REVISION as current without running any migration.")
+    static final class Stamp extends DbSubcommand {
+        @Parameters(paramLabel = "REVISION|head|base", description = "Revision to record.")
+        String target;
+
+        @Override
+        public Integer call() {
+            Migrator.Outcome o = migrator().stamp(target);
+            out().println("Stamped " + resolved().url() + " at " + o.to() + " (was " + o.from() + ")");
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(name = "current", description = "Print the current revision id, with (head) when it is the newest.")
+    static final class Current extends DbSubcommand {
+        @Override
+        public Integer call() {
+            String current = migrator().current().orElse(null);
+            if (current == null) {
+                out().println("base (no revision applied)");
+            } else {
+                out().println(current + (current.equals(Migrator.headId()) ? " (head)" : ""));
+            }
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(name = "history", description = "List the revisions, oldest first, marking the current one.")
+    static final class History extends DbSubcommand {
+        @Override
+        public Integer call() {
+            Migrator m = migrator();
+            String current = m.current().orElse(null);
+            Map<String, String> applied = m.applied().stream()
+                    .collect(Collectors.toMap(Migrator.AppliedRevision::id, Migrator.AppliedRevision::appliedAt));
+            List<Revision> all = Migrator.revisions();
+            for (Revision r : all) {
+                StringBuilder line = new StringBuilder();
+                line.append(Migrator.label(r.parent())).append(" -> ").append(r.id());
+                if (r.id().equals(Migrator.headId())) {
+                    line.append(" (head)");
+                }
+                if (r.id().equals(current)) {
+                    line.append(" (current)");
+                }
+                line.append(", ").append(r.message());
+                line.append(applied.containsKey(r.id()) ? " [applied " + applied.get(r.id()) + "]" : " [pending]");
+                out().println(line);
+            }
+            return ExitCode.OK;
+        }
+    }
+}

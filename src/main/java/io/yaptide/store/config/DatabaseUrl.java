@@ -1,0 +1,301 @@
+package io.yaptide.store.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.StringJoiner;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A database location as the operator wrote it, parsed once into what JDBC needs.
+ *
+ * <p>Operators of the original system hold SQLAlchemy URLs ({@code postgresql+psycopg://u:p@h:5432/db},
+ * {@code sqlite:///relative.db}), so those are accepted as they are, beside plain {@code jdbc:} URLs.
+ * The password is kept apart from the JDBC URL so that {@link #toString()} and every message can show
+ * the URL with the password masked.
+ */
+public final class DatabaseUrl {
+
+    /** The two database engines this system runs on. */
+    public enum Kind { POSTGRESQL, SQLITE }
+
+    private static final String MASK = "***";
+    private static final AtomicLong MEMORY_COUNTER = new AtomicLong();
+
+    private final String original;
+    private final Kind kind;
+    private final String jdbcUrl;
+    private final String user;
+    private final String password;
+    private final Path sqliteFile; // null for PostgreSQL and in-memory SQLite
+    private final String host;
+    private final int port;
+    private final String database;
+
+    private DatabaseUrl(String original, Kind kind, String jdbcUrl, String user, String password,
+                        Path sqliteFile, String host, int port, String database) {
+        this.original = original;
+        this.kind = kind;
+        this.jdbcUrl = jdbcUrl;
+        this.user = user;
+        this.password = password;
+        this.sqliteFile = sqliteFile;
+        this.host = host;
+        this.port = port;
+        this.database = database;
+    }
+
+    /**
+     * Parses an SQLAlchemy-style or JDBC URL.
+     *
+     * @throws ConfigException naming the URL (password masked) and the accepted forms
+     */
+    public static DatabaseUrl parse(String url) {
+        if (url == null || url.isBlank()) {
+            throw new ConfigException("empty database URL; give one such as postgresql://user:password@host:5432/db or sqlite:///data/yaptide.db");
+        }
+        String text = url.strip();
+        try {
+            if (text.startsWith("jdbc:postgresql:")) {
+                return parsePostgres(text, text.substring("jdbc:".length()));
+            }
+            if (text.startsWith("jdbc:sqlite:")) {
+                return parseJdbcSqlite(text);
+            }
+            String scheme = text.contains(":") ? text.substring(0, text.indexOf(':')) : "";
+            if (scheme.equals("postgresql") || scheme.equals("postgres")
+                    || scheme.equals("postgresql+psycopg") || scheme.equals("postgresql+psycopg2")
+                    || scheme.equals("postgresql+pg8000") || scheme.equals("postgresql+asyncpg")) {
+                return parsePostgres(text, "postgresql" + text.substring(scheme.length()));
+            }
+            if (scheme.equals("sqlite") || scheme.equals("sqlite+pysqlite")) {
+                return parseSqlAlchemySqlite(text, text.substring(scheme.length()));
+            }
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new ConfigException("malformed database URL " + maskUrlText(text) + ": " + e.getMessage()
+                    + "; expected postgresql://user:password@host:5432/db or sqlite:///path.db");
+        }
+        throw new ConfigException("unsupported database URL " + maskUrlText(text)
+                + "; use postgresql://user:password@host:5432/db, sqlite:///relative.db, sqlite:////abs/path.db, sqlite:// or a jdbc: URL");
+    }
+
+    private static DatabaseUrl parsePostgres(String original, String uriText) throws URISyntaxException {
+        URI uri = new URI(uriText);
+        String host = uri.getHost();
+        if (host == null || host.isEmpty()) {
+            host = "localhost";
+        }
+        int port = uri.getPort() > 0 ? uri.getPort() : 5432;
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        String db = path.startsWith("/") ? decode(path.substring(1)) : decode(path);
+        if (db.isEmpty()) {
+            throw new IllegalArgumentException("no database name after the host");
+        }
+        String user = null;
+        String password = null;
+        String userInfo = uri.getRawUserInfo();
+        if (userInfo != null) {
+            int colon = userInfo.indexOf(':');
+            user = decode(colon >= 0 ? userInfo.substring(0, colon) : userInfo);
+            password = colon >= 0 ? decode(userInfo.substring(colon + 1)) : null;
+        }
+        Map<String, String> query = parseQuery(uri.getRawQuery());
+        // JDBC spelling of the credentials in the query string wins over nothing, loses to user info
+        if (user == null && query.containsKey("user")) {
+            user = query.get("user");
+        }
+        if (password == null && query.containsKey("password")) {
+            password = query.get("password");
+        }
+        query.remove("user");
+        query.remove("password");
+        StringJoiner params = new StringJoiner("&", "?", "").setEmptyValue("");
+        query.forEach((k, v) -> params.add(k + "=" + v));
+        String jdbc = "jdbc:postgresql://" + hostForUrl(host) + ":" + port + "/" + db + params;
+        return new DatabaseUrl(original, Kind.POSTGRESQL, jdbc, user, password, null, host, port, db);
+    }
+
+    private static String hostForUrl(String host) {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    private static DatabaseUrl parseSqlAlchemySqlite(String original, String rest) {
+        // sqlite:// (memory), sqlite:///relative.db, sqlite:////abs/path.db, sqlite:///:memory:
+        if (!rest.startsWith("://")) {
+            throw new IllegalArgumentException("expected sqlite:///path");
+        }
+        String path = rest.substring(3);
+        int q = path.indexOf('?');
+        if (q >= 0) {
+            path = path.substring(0, q);
+        }
+        if (path.isEmpty() || path.equals("/:memory:") || path.equals("/")) {
+            return memory(original);
+        }
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("expected three slashes before a relative path (sqlite:///file.db)");
+        }
+        return file(original, Path.of(decode(path.substring(1))));
+    }
+
+    private static DatabaseUrl parseJdbcSqlite(String original) {
+        String path = original.substring("jdbc:sqlite:".length());
+        int q = path.indexOf('?');
+        if (q >= 0) {
+            path = path.substring(0, q);
+        }
+        if (path.isEmpty() || path.equals(":memory:") || path.contains("mode=memory")) {
+            return memory(original);
+        }
+        if (path.startsWith("file:")) {
+            path = path.substring("file:".length());
+        }
+        return file(original, Path.of(path));
+    }
+
+    private static DatabaseUrl memory(String original) {
+        // A named shared-cache database so that every pooled connection sees the same data;
+        // jdbc:sqlite::memory: would give each connection its own empty database.
+        String name = "yaptide-mem-" + ProcessHandle.current().pid() + "-" + MEMORY_COUNTER.incrementAndGet();
+        String jdbc = "jdbc:sqlite:file:" + name + "?mode=memory&cache=shared";
+        return new DatabaseUrl(original, Kind.SQLITE, jdbc, null, null, null, null, 0, name);
+    }
+
+    private static DatabaseUrl file(String original, Path file) {
+        Path absolute = file.toAbsolutePath().normalize();
+        return new DatabaseUrl(original, Kind.SQLITE, "jdbc:sqlite:" + absolute, null, null, absolute,
+                null, 0, absolute.getFileName().toString());
+    }
+
+    /** The embedded default: an SQLite file under {@code data/} of the working directory. */
+    public static DatabaseUrl embeddedDefault(Path dataDir) {
+        return file("sqlite:///" + dataDir.resolve("yaptide.db"), dataDir.resolve("yaptide.db"));
+    }
+
+    private static Map<String, String> parseQuery(String rawQuery) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return out;
+        }
+        for (String pair : rawQuery.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String key = decode(eq >= 0 ? pair.substring(0, eq) : pair);
+            String value = eq >= 0 ? decode(pair.substring(eq + 1)) : "";
+            out.put(key, value);
+        }
+        return out;
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    /** Masks a password in URL text that could not even be parsed. */
+    static String maskUrlText(String text) {
+        return text.replaceAll("(://[^:/@]*:)[^@/]*@", "$1" + MASK + "@")
+                .replaceAll("(?i)(password=)[^&]*", "$1" + MASK);
+    }
+
+    public Kind kind() { return kind; }
+
+    public boolean isPostgres() { return kind == Kind.POSTGRESQL; }
+
+    public boolean isSqlite() { return kind == Kind.SQLITE; }
+
+    public boolean isInMemory() { return kind == Kind.SQLITE && sqliteFile == null; }
+
+    /** The JDBC URL without credentials. */
+    public String jdbcUrl() { return jdbcUrl; }
+
+    public Optional<String> user() { return Optional.ofNullable(user); }
+
+    public Optional<String> password() { return Optional.ofNullable(password); }
+
+    public Optional<Path> sqliteFile() { return Optional.ofNullable(sqliteFile); }
+
+    public String host() { return host; }
+
+    public int port() { return port; }
+
+    /** The database name (PostgreSQL), or the file name / memory name (SQLite). */
+    public String database() { return database; }
+
+    /** The URL as the operator gave it. */
+    public String original() { return original; }
+
+    /** A copy pointing at another database on the same PostgreSQL server (for scratch copies). */
+    public DatabaseUrl withDatabase(String otherDatabase) {
+        if (!isPostgres()) {
+            throw new IllegalStateException("only a PostgreSQL URL has sibling databases");
+        }
+        String jdbc = jdbcUrl.replaceFirst("/[^/?]*(\\?|$)", "/" + otherDatabase + "$1");
+        String orig = "postgresql://" + (user == null ? "" : user + (password == null ? "" : ":" + password) + "@")
+                + hostForUrl(host) + ":" + port + "/" + otherDatabase;
+        return new DatabaseUrl(orig, kind, jdbc, user, password, null, host, port, otherDatabase);
+    }
+
+    /** The SQLAlchemy-style URL, password masked unless asked for. */
+    public String render(boolean showPassword) {
+        if (isSqlite()) {
+            return sqliteFile == null ? "sqlite://" : "sqlite:///" + sqliteFile;
+        }
+        StringBuilder sb = new StringBuilder("postgresql://");
+        if (user != null) {
+            sb.append(user);
+            if (password != null) {
+                sb.append(':').append(showPassword ? password : MASK);
+            }
+            sb.append('@');
+        }
+        sb.append(hostForUrl(host)).append(':').append(port).append('/').append(database);
+        int q = jdbcUrl.indexOf('?');
+        if (q >= 0) {
+            sb.append(jdbcUrl.substring(q));
+        }
+        return sb.toString();
+    }
+
+    /** The JDBC URL with credentials as query parameters, password masked unless asked for. */
+    public String renderJdbc(boolean showPassword) {
+        if (isSqlite()) {
+            return jdbcUrl;
+        }
+        StringJoiner params = new StringJoiner("&");
+        if (user != null) {
+            params.add("user=" + user);
+        }
+        if (password != null) {
+            params.add("password=" + (showPassword ? password : MASK));
+        }
+        if (params.length() == 0) {
+            return jdbcUrl;
+        }
+        return jdbcUrl + (jdbcUrl.contains("?") ? "&" : "?") + params;
+    }
+
+    /** Always masked: safe for logs and error messages. */
+    @Override
+    public String toString() {
+        return render(false);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof DatabaseUrl other && jdbcUrl.equals(other.jdbcUrl)
+                && Objects.equals(user, other.user) && Objects.equals(password, other.password);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(jdbcUrl, user);
+    }
+}

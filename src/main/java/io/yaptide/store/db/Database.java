@@ -1,0 +1,231 @@
+package io.yaptide.store.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import io.yaptide.store.config.DatabaseUrl;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Properties;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.argument.AbstractArgumentFactory;
+import org.jdbi.v3.core.argument.Argument;
+import org.jdbi.v3.core.config.ConfigRegistry;
+import org.jdbi.v3.core.mapper.ColumnMapper;
+
+/**
+ * The connection pool and the JDBI handle for one database, PostgreSQL or SQLite.
+ *
+ * <p>Opening checks that the database answers, so that a wrong URL or an unreachable server is
+ * reported once, at start, as one clear line ({@link DatabaseUnavailableException}), never later as
+ * a stack trace from deep inside a request.
+ *
+ * <p>SQLite connections always run with foreign keys on (SQLite's default is off, which is how the
+ * original left orphan rows behind), in WAL mode with a busy timeout, and with IMMEDIATE transactions
+ * so that two writers queue on the lock instead of failing on a read-to-write upgrade. An in-memory
+ * SQLite database is a named shared-cache database kept alive by one connection outside the pool, so
+ * every pooled connection sees the same data.
+ */
+public final class Database implements AutoCloseable {
+
+    /** Default pool size for PostgreSQL: enough for 8 concurrent workers plus readers on 2 cores. */
+    public static final int DEFAULT_POSTGRES_POOL_SIZE = 12;
+    /** SQLite has one writer at a time; a few connections serve concurrent readers in WAL mode. */
+    public static final int DEFAULT_SQLITE_POOL_SIZE = 4;
+    static final int CONNECT_TIMEOUT_SECONDS = 5;
+
+    private final DatabaseUrl url;
+    private final Dialect dialect;
+    private final HikariDataSource pool;
+    private final Connection memoryKeeper;
+    private final Jdbi jdbi;
+
+    private Database(DatabaseUrl url, HikariDataSource pool, Connection memoryKeeper) {
+        this.url = url;
+        this.dialect = url.isPostgres() ? Dialect.POSTGRESQL : Dialect.SQLITE;
+        this.pool = pool;
+        this.memoryKeeper = memoryKeeper;
+        this.jdbi = Jdbi.create(pool);
+        registerTimeMapping(jdbi, dialect);
+    }
+
+    /** Opens a pool with the default size. */
+    public static Database open(DatabaseUrl url) {
+        return open(url, url.isPostgres() ? DEFAULT_POSTGRES_POOL_SIZE : DEFAULT_SQLITE_POOL_SIZE);
+    }
+
+    /**
+     * Opens a pool on the URL and checks that the database answers.
+     *
+     * @throws DatabaseUnavailableException with one line naming the URL and what to check
+     */
+    public static Database open(DatabaseUrl url, int poolSize) {
+        Connection keeper = null;
+        try {
+            if (url.isSqlite()) {
+                prepareSqliteFile(url);
+                if (url.isInMemory()) {
+                    keeper = DriverManager.getConnection(url.jdbcUrl(), sqliteProperties(url));
+                    poolSize = 1; // shared-cache memory databases lock per table; one connection avoids SQLITE_LOCKED
+                }
+            }
+            HikariDataSource pool = new HikariDataSource(poolConfig(url, poolSize));
+            return new Database(url, pool, keeper);
+        } catch (HikariPool.PoolInitializationException e) {
+            closeQuietly(keeper);
+            throw unavailable(url, e.getCause() != null ? e.getCause() : e);
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(keeper);
+            if (e instanceof DatabaseUnavailableException d) {
+                throw d;
+            }
+            throw unavailable(url, e);
+        }
+    }
+
+    private static void prepareSqliteFile(DatabaseUrl url) {
+        Path file = url.sqliteFile().orElse(null);
+        if (file == null) {
+            return;
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        try {
+            if (dir != null) {
+                Files.createDirectories(dir);
+            }
+        } catch (IOException e) {
+            throw new DatabaseUnavailableException("cannot create the directory " + dir + " for SQLite database "
+                    + url + ": " + e.getMessage() + "; check the path and its permissions", e);
+        }
+        if (Files.isDirectory(file)) {
+            throw new DatabaseUnavailableException("SQLite database path " + file + " is a directory; point the URL at a file", null);
+        }
+    }
+
+    private static HikariConfig poolConfig(DatabaseUrl url, int poolSize) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("yaptide-" + (url.isPostgres() ? "pg" : "sqlite"));
+        config.setJdbcUrl(url.jdbcUrl());
+        config.setMaximumPoolSize(Math.max(1, poolSize));
+        config.setMinimumIdle(1);
+        config.setInitializationFailTimeout(1);
+        config.setConnectionTimeout(CONNECT_TIMEOUT_SECONDS * 1000L);
+        if (url.isPostgres()) {
+            config.setDriverClassName("org.postgresql.Driver");
+            url.user().ifPresent(config::setUsername);
+            url.password().ifPresent(config::setPassword);
+            config.addDataSourceProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT_SECONDS));
+            config.addDataSourceProperty("loginTimeout", String.valueOf(CONNECT_TIMEOUT_SECONDS));
+            config.addDataSourceProperty("ApplicationName", "yaptide-store");
+            // Batched inserts become multi-row inserts: the result ingestion path depends on it.
+            config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        } else {
+            config.setDriverClassName("org.sqlite.JDBC");
+            sqliteProperties(url).forEach((k, v) -> config.addDataSourceProperty((String) k, v));
+        }
+        return config;
+    }
+
+    static Properties sqliteProperties(DatabaseUrl url) {
+        Properties p = new Properties();
+        p.setProperty("foreign_keys", "true");
+        p.setProperty("busy_timeout", "30000");
+        if (!url.isInMemory()) {
+            p.setProperty("journal_mode", "WAL");
+            p.setProperty("synchronous", "NORMAL");
+            p.setProperty("transaction_mode", "IMMEDIATE");
+        }
+        return p;
+    }
+
+    /** Translates a connection failure into one line an operator can act on. */
+    static DatabaseUnavailableException unavailable(DatabaseUrl url, Throwable cause) {
+        String state = cause instanceof SQLException sql ? sql.getSQLState() : null;
+        String detail = rootMessage(cause);
+        String advice;
+        if (url.isSqlite()) {
+            advice = "cannot open SQLite database " + url + " (" + detail + "); check the path, its directory and permissions";
+        } else if ("28P01".equals(state) || "28000".equals(state)) {
+            advice = "PostgreSQL refused the login for user '" + url.user().orElse("(none)") + "' at " + url
+                    + "; check the user name and password in the URL";
+        } else if ("3D000".equals(state)) {
+            advice = "database '" + url.database() + "' does not exist on " + url.host() + ":" + url.port()
+                    + " (" + url + "); create it (createdb " + url.database() + ") or fix the name in the URL";
+        } else if (hasCause(cause, ConnectException.class) || hasCause(cause, UnknownHostException.class)
+                || "08001".equals(state) || "08006".equals(state)) {
+            advice = "cannot reach PostgreSQL at " + url.host() + ":" + url.port() + " (" + url + "): " + detail
+                    + "; check that the server is running and the host and port are right";
+        } else {
+            advice = "cannot connect to " + url + ": " + detail + "; check the URL and that the database is up";
+        }
+        return new DatabaseUnavailableException(advice, cause);
+    }
+
+    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+        return m.lines().findFirst().orElse(m).strip();
+    }
+
+    private static void registerTimeMapping(Jdbi jdbi, Dialect dialect) {
+        jdbi.registerArgument(new AbstractArgumentFactory<Instant>(
+                dialect == Dialect.POSTGRESQL ? java.sql.Types.TIMESTAMP_WITH_TIMEZONE : java.sql.Types.VARCHAR) {
+            @Override
+            protected Argument build(Instant value, ConfigRegistry config) {
+                return (position, statement, ctx) -> dialect.bindTime(statement, position, value);
+            }
+        });
+        jdbi.registerColumnMapper(Instant.class, (ColumnMapper<Instant>) (rs, column, ctx) -> {
+            String name = rs.getMetaData().getColumnLabel(column);
+            return dialect.readTime(rs, name);
+        });
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // closing a connection that failed to open
+            }
+        }
+    }
+
+    public Jdbi jdbi() { return jdbi; }
+
+    public DataSource dataSource() { return pool; }
+
+    public Dialect dialect() { return dialect; }
+
+    public DatabaseUrl url() { return url; }
+
+    public boolean isPostgres() { return dialect == Dialect.POSTGRESQL; }
+
+    public boolean isSqlite() { return dialect == Dialect.SQLITE; }
+
+    @Override
+    public void close() {
+        pool.close();
+        closeQuietly(memoryKeeper);
+    }
+}

@@ -1,0 +1,406 @@
+package io.yaptide.store.migrate;
+
+import io.yaptide.store.config.DatabaseUrl;
+import io.yaptide.store.db.Database;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import liquibase.Contexts;
+import liquibase.LabelExpression;
+import liquibase.Liquibase;
+import liquibase.Scope;
+import liquibase.changelog.ChangeLogParameters;
+import liquibase.changelog.ChangeSet;
+import liquibase.changelog.DatabaseChangeLog;
+import liquibase.database.DatabaseFactory;
+import liquibase.database.jvm.JdbcConnection;
+import liquibase.exception.LiquibaseException;
+import liquibase.parser.ChangeLogParserFactory;
+import liquibase.resource.ClassLoaderResourceAccessor;
+import liquibase.resource.ResourceAccessor;
+import liquibase.ui.LoggerUIService;
+
+/**
+ * Upgrade, downgrade, stamp, current and history over the Liquibase changelog, in the vocabulary of
+ * the original's Alembic commands (revision ids, {@code head}, {@code base}, {@code -N}).
+ *
+ * <p>Every command runs on a dedicated connection under a {@link MigrationLock}. On PostgreSQL each
+ * revision is one changeSet in one transaction, so a revision that fails part-way leaves the
+ * database at the previous revision. On SQLite revisions run with foreign keys off (table rebuilds
+ * need it) and the foreign keys are checked afterwards.
+ */
+public final class Migrator {
+
+    public static final String CHANGELOG = "db/changelog/master.xml";
+    public static final String HEAD = "head";
+    public static final String BASE = "base";
+    /** Liquibase's bookkeeping table; unquoted, so lower case on PostgreSQL. */
+    static final String CHANGELOG_TABLE = "databasechangelog";
+
+    static {
+        // Liquibase talks through java.util.logging and would print INFO lines on every command.
+        Logger.getLogger("liquibase").setLevel(Level.WARNING);
+        System.setProperty("liquibase.analytics.enabled", "false");
+        System.setProperty("liquibase.showBanner", "false");
+        System.setProperty("liquibase.showSummaryOutput", "LOG");
+        System.setProperty("liquibase.showSummary", "OFF");
+    }
+
+    private static volatile List<Revision> revisions;
+
+    private final DatabaseUrl url;
+
+    public Migrator(DatabaseUrl url) {
+        this.url = url;
+    }
+
+    public Migrator(Database database) {
+        this(database.url());
+    }
+
+    /** All revisions, oldest first, as the changelog lists them. */
+    public static List<Revision> revisions() {
+        List<Revision> known = revisions;
+        if (known == null) {
+            synchronized (Migrator.class) {
+                if (revisions == null) {
+                    revisions = List.copyOf(parseRevisions());
+                }
+                known = revisions;
+            }
+        }
+        return known;
+    }
+
+    private static List<Revision> parseRevisions() {
+        ResourceAccessor accessor = new ClassLoaderResourceAccessor(Migrator.class.getClassLoader());
+        try {
+            DatabaseChangeLog log = Scope.child(Map.of(), () -> ChangeLogParserFactory.getInstance()
+                    .getParser(CHANGELOG, accessor)
+                    .parse(CHANGELOG, new ChangeLogParameters(), accessor));
+            List<Revision> out = new ArrayList<>();
+            String parent = null;
+            for (ChangeSet cs : log.getChangeSets()) {
+                out.add(new Revision(cs.getId(), parent, cs.getComments() == null ? "" : cs.getComments().strip()));
+                parent = cs.getId();
+            }
+            return out;
+        } catch (Exception e) {
+            throw new IllegalStateException("the built-in changelog " + CHANGELOG + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    public static String headId() {
+        List<Revision> all = revisions();
+        return all.get(all.size() - 1).id();
+    }
+
+    /** The revision the database is at, or empty for base (no revision applied). */
+    public Optional<String> current() {
+        try (Connection c = connect()) {
+            return Optional.ofNullable(currentOn(c));
+        } catch (SQLException e) {
+            throw new MigrationException("cannot read the revision of " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Revisions applied, oldest first, with the time they were applied. */
+    public List<AppliedRevision> applied() {
+        try (Connection c = connect()) {
+            return appliedOn(c);
+        } catch (SQLException e) {
+            throw new MigrationException("cannot read the revision history of " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Revisions not yet applied, oldest first. */
+    public List<Revision> pending() {
+        int at = indexOf(current().orElse(null));
+        return revisions().subList(at + 1, revisions().size());
+    }
+
+    /** A revision as recorded in the bookkeeping table. */
+    public record AppliedRevision(String id, String appliedAt) {
+    }
+
+    /** What a command changed: the revision before and after, and anything worth saying. */
+    public record Outcome(String from, String to, List<String> applied, List<String> notes) {
+        public boolean changed() {
+            return !applied.isEmpty();
+        }
+    }
+
+    /** Upgrades to {@code target} ("head", a revision id or a unique prefix). */
+    public Outcome upgrade(String target) {
+        return locked(c -> {
+            String from = currentOn(c);
+            int fromIdx = indexOf(from);
+            int toIdx = indexOf(resolve(target == null ? HEAD : target, from));
+            if (toIdx < fromIdx) {
+                throw new MigrationException("the database is at " + from + ", newer than " + revisions().get(toIdx).id()
+                        + "; use 'db downgrade " + revisions().get(toIdx).id() + "' to go back");
+            }
+            List<String> ids = ids(fromIdx + 1, toIdx + 1);
+            if (!ids.isEmpty()) {
+                runLiquibase(c, lb -> lb.update(ids.size(), new Contexts(), new LabelExpression()));
+            }
+            return new Outcome(label(from), label(currentOn(c)), ids, checkForeignKeys(c));
+        });
+    }
+
+    /** Downgrades to {@code target} (a revision id, "-N" or "base"); null means one step. */
+    public Outcome downgrade(String target) {
+        return locked(c -> {
+            String from = currentOn(c);
+            int fromIdx = indexOf(from);
+            if (fromIdx < 0) {
+                throw new MigrationException("the database is at base already; nothing to downgrade");
+            }
+            int toIdx = target == null ? fromIdx - 1 : indexOf(resolve(target, from));
+            if (toIdx > fromIdx) {
+                throw new MigrationException("the database is at " + from + ", older than "
+                        + revisions().get(toIdx).id() + "; use 'db upgrade' to go forward");
+            }
+            List<String> ids = new ArrayList<>(ids(toIdx + 1, fromIdx + 1));
+            java.util.Collections.reverse(ids);
+            if (!ids.isEmpty()) {
+                runLiquibase(c, lb -> lb.rollback(ids.size(), null, new Contexts(), new LabelExpression()));
+            }
+            return new Outcome(label(from), label(currentOn(c)), ids, checkForeignKeys(c));
+        });
+    }
+
+    /** Records {@code target} as the current revision without running anything. */
+    public Outcome stamp(String target) {
+        if (target == null || target.isBlank()) {
+            throw new MigrationException("stamp needs a revision: an id, 'head' or 'base'");
+        }
+        return locked(c -> {
+            String from = currentOn(c);
+            int fromIdx = indexOf(from);
+            int toIdx = indexOf(resolve(target, from));
+            if (toIdx > fromIdx) {
+                runLiquibase(c, lb -> {
+                    for (int i = fromIdx; i < toIdx; i++) {
+                        lb.markNextChangeSetRan(new Contexts(), new LabelExpression());
+                    }
+                });
+            } else if (toIdx < fromIdx) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + CHANGELOG_TABLE + " WHERE id = ?")) {
+                    for (String id : ids(toIdx + 1, fromIdx + 1)) {
+                        ps.setString(1, id);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                commitIfNeeded(c);
+            }
+            return new Outcome(label(from), label(currentOn(c)), List.of(), List.of());
+        });
+    }
+
+    /**
+     * Resolves a target name against the current revision: {@code head}, {@code base},
+     * {@code -N} / {@code +N} (relative), a revision id or a unique prefix of one.
+     *
+     * @return the revision id, or null for base
+     */
+    public static String resolve(String target, String current) {
+        String t = target.strip();
+        if (t.equalsIgnoreCase(HEAD)) {
+            return headId();
+        }
+        if (t.equalsIgnoreCase(BASE)) {
+            return null;
+        }
+        if (t.matches("[-+]\\d+")) {
+            int idx = indexOf(current) + Integer.parseInt(t.startsWith("+") ? t.substring(1) : t);
+            if (idx < -1 || idx >= revisions().size()) {
+                throw new MigrationException("relative revision " + t + " from " + label(current)
+                        + " is out of range; there are " + revisions().size() + " revisions (see 'db history')");
+            }
+            return idx < 0 ? null : revisions().get(idx).id();
+        }
+        List<String> matches = revisions().stream().map(Revision::id).filter(id -> id.startsWith(t)).toList();
+        if (matches.size() == 1 && !t.isEmpty()) {
+            return matches.get(0);
+        }
+        if (matches.size() > 1) {
+            throw new MigrationException("revision '" + t + "' is ambiguous: " + String.join(", ", matches));
+        }
+        throw new MigrationException("unknown revision '" + t + "'; known revisions: "
+                + String.join(", ", revisions().stream().map(Revision::id).toList()) + " (or head, base, -N)");
+    }
+
+    /** Index in {@link #revisions()}, -1 for base (null). */
+    public static int indexOf(String id) {
+        if (id == null) {
+            return -1;
+        }
+        List<Revision> all = revisions();
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).id().equals(id)) {
+                return i;
+            }
+        }
+        throw new MigrationException("the database records revision " + id + ", which this version does not know; "
+                + "it was migrated by a newer Yaptide Store: use that version, or 'db stamp' a known revision");
+    }
+
+    public static String label(String id) {
+        return id == null ? BASE : id;
+    }
+
+    private static List<String> ids(int fromInclusive, int toExclusive) {
+        List<String> out = new ArrayList<>();
+        for (int i = Math.max(0, fromInclusive); i < toExclusive; i++) {
+            out.add(revisions().get(i).id());
+        }
+        return out;
+    }
+
+    // ---- plumbing ------------------------------------------------------------------------------
+
+    @FunctionalInterface
+    interface ConnectionWork<T> {
+        T run(Connection c) throws SQLException, LiquibaseException;
+    }
+
+    @FunctionalInterface
+    interface LiquibaseWork {
+        void run(Liquibase liquibase) throws LiquibaseException;
+    }
+
+    private <T> T locked(ConnectionWork<T> work) {
+        try (Connection c = connect(); MigrationLock ignored = MigrationLock.acquire(url, c)) {
+            clearStaleLiquibaseLock(c);
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new MigrationException("migration on " + url + " failed: " + firstLine(e.getMessage()), e);
+        } catch (LiquibaseException e) {
+            throw new MigrationException("migration on " + url + " failed: " + liquibaseMessage(e), e);
+        }
+    }
+
+    private static String liquibaseMessage(Throwable e) {
+        // Liquibase wraps the SQL error several times; the innermost message is the useful one.
+        Throwable c = e;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return firstLine(c.getMessage() == null ? e.getMessage() : c.getMessage());
+    }
+
+    private static String firstLine(String s) {
+        return s == null ? "" : s.lines().findFirst().orElse("").strip();
+    }
+
+    private void runLiquibase(Connection c, LiquibaseWork work) throws LiquibaseException {
+        try {
+            Scope.child(Map.of(Scope.Attr.ui.name(), new LoggerUIService()), () -> {
+                liquibase.database.Database database = DatabaseFactory.getInstance()
+                        .findCorrectDatabaseImplementation(new JdbcConnection(c));
+                Liquibase liquibase = new Liquibase(CHANGELOG, new ClassLoaderResourceAccessor(Migrator.class.getClassLoader()), database);
+                work.run(liquibase);
+            });
+        } catch (LiquibaseException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new LiquibaseException(e);
+        }
+    }
+
+    /** Opens the dedicated migration connection; on SQLite with foreign keys off (see class comment). */
+    Connection connect() throws SQLException {
+        Properties p = new Properties();
+        if (url.isPostgres()) {
+            url.user().ifPresent(u -> p.setProperty("user", u));
+            url.password().ifPresent(pw -> p.setProperty("password", pw));
+            p.setProperty("connectTimeout", "5");
+            p.setProperty("ApplicationName", "yaptide-store-migrate");
+        } else {
+            p.setProperty("foreign_keys", "false");
+            p.setProperty("busy_timeout", "30000");
+        }
+        return DriverManager.getConnection(url.jdbcUrl(), p);
+    }
+
+    private static void commitIfNeeded(Connection c) throws SQLException {
+        if (!c.getAutoCommit()) {
+            c.commit();
+        }
+    }
+
+    private void clearStaleLiquibaseLock(Connection c) throws SQLException {
+        if (tableExists(c, "databasechangeloglock")) {
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("UPDATE databasechangeloglock SET locked = " + (url.isPostgres() ? "FALSE" : "0")
+                        + ", lockgranted = NULL, lockedby = NULL");
+            }
+            commitIfNeeded(c);
+        }
+    }
+
+    private List<String> checkForeignKeys(Connection c) throws SQLException {
+        List<String> notes = new ArrayList<>();
+        if (!url.isSqlite()) {
+            return notes;
+        }
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA foreign_key_check")) {
+            while (rs.next()) {
+                notes.add("foreign key violation: table " + rs.getString(1) + " row " + rs.getLong(2)
+                        + " refers to a missing row of " + rs.getString(3));
+            }
+        }
+        return notes;
+    }
+
+    String currentOn(Connection c) throws SQLException {
+        List<AppliedRevision> applied = appliedOn(c);
+        return applied.isEmpty() ? null : applied.get(applied.size() - 1).id();
+    }
+
+    private List<AppliedRevision> appliedOn(Connection c) throws SQLException {
+        List<AppliedRevision> out = new ArrayList<>();
+        if (!tableExists(c, CHANGELOG_TABLE)) {
+            return out;
+        }
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id, dateexecuted FROM " + CHANGELOG_TABLE + " ORDER BY orderexecuted")) {
+            while (rs.next()) {
+                out.add(new AppliedRevision(rs.getString(1), rs.getString(2)));
+            }
+        }
+        return out;
+    }
+
+    static boolean tableExists(Connection c, String name) throws SQLException {
+        DatabaseMetaData md = c.getMetaData();
+        for (String candidate : new String[] {name, name.toUpperCase(java.util.Locale.ROOT)}) {
+            try (ResultSet rs = md.getTables(null, null, candidate, new String[] {"TABLE"})) {
+                while (rs.next()) {
+                    String schema = rs.getString("TABLE_SCHEM");
+                    if (schema == null || schema.equals("public") || schema.equals("main")) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    public DatabaseUrl url() {
+        return url;
+    }
+}

@@ -1,0 +1,4 @@
+package io.yaptide.store.testing;
+
+/** The two databases every database test runs on. */
+public enum Engine { SQLITE, POSTGRES }
