@@ -1,0 +1,99 @@
+package io.yaptide.store.results;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * A JSON document stored gzip-compressed, as the original stores inputs, estimators, pages and log
+ * files: {@code gzip(json.dumps(obj).encode())}.
+ *
+ * <p>A payload holds the compressed bytes and decodes them only when asked, so that a result page
+ * can be served to a client that accepts gzip exactly as stored, with no decompress/recompress.
+ * Any gzip level reads back the same; {@link #LEVEL} is chosen for speed (see README, "Payloads").
+ */
+public final class Payload {
+
+    /** gzip level for what we write; see the README for the size/speed figures behind it. */
+    public static final int LEVEL = 1;
+
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final byte[] compressed;
+
+    private Payload(byte[] compressed) {
+        this.compressed = compressed;
+    }
+
+    /** Wraps bytes as stored (gzip of UTF-8 JSON). */
+    public static Payload ofCompressed(byte[] compressed) {
+        if (compressed == null) {
+            throw new IllegalArgumentException("null payload bytes");
+        }
+        return new Payload(compressed);
+    }
+
+    /** Serialises a JSON tree (or any Jackson-serialisable value) and compresses it. */
+    public static Payload ofJson(Object value) {
+        try {
+            return ofJsonBytes(MAPPER.writeValueAsBytes(value));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serialise payload", e);
+        }
+    }
+
+    /** Compresses JSON text given as UTF-8 bytes (not validated: the caller parsed it already). */
+    public static Payload ofJsonBytes(byte[] json) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, json.length / 4));
+        try (OutputStream gz = new LevelledGzipOutputStream(out, LEVEL)) {
+            gz.write(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Payload(out.toByteArray());
+    }
+
+    /** The stored bytes, as they are (gzip). Do not modify the returned array. */
+    public byte[] compressed() {
+        return compressed;
+    }
+
+    /** The decompressed JSON text as UTF-8 bytes. */
+    public byte[] jsonBytes() {
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(compressed), 64 * 1024)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("stored payload is not valid gzip: " + e.getMessage(), e);
+        }
+    }
+
+    /** The decoded JSON tree. */
+    public JsonNode json() {
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(compressed), 64 * 1024)) {
+            return MAPPER.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("stored payload cannot be decoded: " + e.getMessage(), e);
+        }
+    }
+
+    public int compressedSize() {
+        return compressed.length;
+    }
+
+    /** GZIPOutputStream with a chosen deflate level (the JDK class fixes the default level). */
+    static final class LevelledGzipOutputStream extends GZIPOutputStream {
+        LevelledGzipOutputStream(OutputStream out, int level) throws IOException {
+            super(out, 64 * 1024);
+            def.setLevel(level);
+            def.setStrategy(Deflater.DEFAULT_STRATEGY);
+        }
+    }
+}

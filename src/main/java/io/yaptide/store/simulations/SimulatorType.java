@@ -1,0 +1,32 @@
+package io.yaptide.store.simulations;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/** The simulator a job is for; stored lower case in {@code Simulation.sim_type}, as the original does. */
+public enum SimulatorType {
+    SHIELDHIT("shieldhit"), TOPAS("topas"), FLUKA("fluka"), DUMMY("dummy");
+
+    private final String dbValue;
+
+    SimulatorType(String dbValue) {
+        this.dbValue = dbValue;
+    }
+
+    public String dbValue() {
+        return dbValue;
+    }
+
+    public static Optional<SimulatorType> parse(String text) {
+        if (text == null) {
+            return Optional.empty();
+        }
+        return Arrays.stream(values())
+                .filter(s -> s.dbValue.equalsIgnoreCase(text.strip()) || s.name().equalsIgnoreCase(text.strip()))
+                .findFirst();
+    }
+
+    public static SimulatorType fromDb(String value) {
+        return parse(value).orElseThrow(() -> new IllegalStateException("unknown sim_type in the database: " + value));
+    }
+}
