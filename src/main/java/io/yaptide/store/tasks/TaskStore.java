@@ -114,7 +114,7 @@ public final class TaskStore {
             return db.jdbi().withHandle(h -> bindUpdate(h.createUpdate(updateTaskSql), simulationId, taskId, update)
                     .execute() == 1);
         }
-        return db.jdbi().inTransaction(h -> {
+        return DeadlockRetry.run(() -> db.jdbi().inTransaction(h -> {
             if (bindUpdate(h.createUpdate(updateTaskSql), simulationId, taskId, update).execute() != 1) {
                 return false;
             }
@@ -124,7 +124,7 @@ public final class TaskStore {
                     .bind("celeryId", update.celeryId())
                     .execute();
             return true;
-        });
+        }));
     }
 
     /**
