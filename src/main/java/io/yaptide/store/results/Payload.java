@@ -52,9 +52,14 @@ public final class Payload {
 
     /** Compresses JSON text given as UTF-8 bytes (not validated: the caller parsed it already). */
     public static Payload ofJsonBytes(byte[] json) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, json.length / 4));
+        return ofJsonBytes(json, 0, json.length);
+    }
+
+    /** Compresses {@code length} bytes of UTF-8 JSON text starting at {@code offset} (not validated). */
+    public static Payload ofJsonBytes(byte[] json, int offset, int length) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, length / 4));
         try (OutputStream gz = new LevelledGzipOutputStream(out, LEVEL)) {
-            gz.write(json);
+            gz.write(json, offset, length);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
