@@ -247,6 +247,35 @@ class TaskStoreTest {
         assertThat(task.startTime()).isEqualTo(T0);
     }
 
+    // ---- progress reports commit without waiting for the WAL flush (PostgreSQL) ------------------------
+
+    @org.junit.jupiter.api.Test
+    void onlyReportsThatTheNextReportSupersedesCountAsProgress() {
+        assertThat(TaskStore.isProgressOnly(progress(10, 20))).isTrue();
+        assertThat(TaskStore.isProgressOnly(new TaskUpdate(null, 5, null, null, null, null, null))).isTrue();
+        assertThat(TaskStore.isProgressOnly(TaskUpdate.state(JobState.COMPLETED))).isFalse();
+        assertThat(TaskStore.isProgressOnly(TaskUpdate.state(JobState.CANCELED))).isFalse();
+        assertThat(TaskStore.isProgressOnly(times(T0, null))).isFalse();
+        assertThat(TaskStore.isProgressOnly(times(null, T0))).isFalse();
+        assertThat(TaskStore.isProgressOnly(new TaskUpdate(JobState.RUNNING, null, 1, 1, null, null, "c"))).isFalse();
+    }
+
+    @DatabaseTest
+    void aProgressReportLeavesTheConnectionsCommitModeAsItWas(TestDatabase db) {
+        long sim = directSimulation(db, 1);
+        try (io.yaptide.store.db.Database single = io.yaptide.store.db.Database.open(db.url(), 1)) {
+            TaskStore tasks = new TaskStore(single);
+
+            assertThat(tasks.update(sim, 0, progress(10, 20))).isTrue();
+
+            assertThat(tasks.find(sim, 0).orElseThrow().simulatedPrimaries()).isEqualTo(10);
+            if (db.isPostgres()) {
+                String mode = single.jdbi().withHandle(h -> h.createQuery("SHOW synchronous_commit").mapTo(String.class).one());
+                assertThat(mode).as("the one pooled connection, after the report").isEqualTo("on");
+            }
+        }
+    }
+
     // ---- worker time format ----------------------------------------------------------------------------
 
     @org.junit.jupiter.api.Test
