@@ -1,9 +1,9 @@
 package io.yaptide.store.results;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -73,8 +73,10 @@ public final class ResultSetCodec {
                 }
             }
             expect(estimators != null, "the result set has no \"estimators\" list");
+            expect(p.nextToken() == null, "unexpected content after the result set's closing brace");
             return estimators;
-        } catch (JsonParseException e) {
+        } catch (StreamReadException e) {
+            // malformed JSON, or a number out of range
             throw new InvalidResultSetException("the result set is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
