@@ -56,6 +56,7 @@ public final class DbCommand implements Runnable {
         }
 
         void printOutcome(String verb, Migrator.Outcome o) {
+            o.notes().forEach(n -> out().println(n));
             if (!o.changed()) {
                 out().println("Nothing to " + verb + "; database " + resolved().url() + " is at " + o.to()
                         + (o.to().equals(Migrator.headId()) ? " (head)" : ""));
@@ -66,7 +67,6 @@ public final class DbCommand implements Runnable {
                 out().println("Database " + resolved().url() + " is now at " + o.to()
                         + (o.to().equals(Migrator.headId()) ? " (head)" : ""));
             }
-            o.notes().forEach(n -> out().println("Warning: " + n));
         }
 
         static String message(String id) {

@@ -145,6 +145,25 @@ public final class Migrator {
     public Outcome upgrade(String target) {
         return locked(c -> {
             String from = currentOn(c);
+            List<String> notes = new ArrayList<>();
+            if (from == null) {
+                Optional<Adoption.Recognition> adopted = Adoption.recognise(url, c);
+                if (adopted.isPresent()) {
+                    Adoption.Recognition r = adopted.get();
+                    if (!r.matches()) {
+                        throw new MigrationException(Adoption.refusal(url, r));
+                    }
+                    int adoptIdx = indexOf(r.revision());
+                    runLiquibase(c, lb -> {
+                        for (int i = 0; i <= adoptIdx; i++) {
+                            lb.markNextChangeSetRan(new Contexts(), new LabelExpression());
+                        }
+                    });
+                    markRecordedWithoutRunning(c, ids(0, adoptIdx + 1));
+                    from = currentOn(c);
+                    notes.add(r.note());
+                }
+            }
             int fromIdx = indexOf(from);
             int toIdx = indexOf(resolve(target == null ? HEAD : target, from));
             if (toIdx < fromIdx) {
@@ -155,7 +174,8 @@ public final class Migrator {
             if (!ids.isEmpty()) {
                 runLiquibase(c, lb -> lb.update(ids.size(), new Contexts(), new LabelExpression()));
             }
-            return new Outcome(label(from), label(currentOn(c)), ids, checkForeignKeys(c));
+            notes.addAll(checkForeignKeys(c));
+            return new Outcome(label(from), label(currentOn(c)), ids, notes);
         });
     }
 
@@ -174,6 +194,12 @@ public final class Migrator {
             }
             List<String> ids = new ArrayList<>(ids(toIdx + 1, fromIdx + 1));
             java.util.Collections.reverse(ids);
+            String first = revisions().get(0).id();
+            if (ids.contains(first) && recordedWithoutRunning(c, first)) {
+                throw new MigrationException("revision " + first + " of " + url + " was recorded (adopted or stamped), not applied by us:"
+                        + " its tables and rows were made elsewhere, and rolling it back would drop them all. Downgrade to "
+                        + first + " at most; 'db stamp base' forgets our bookkeeping without touching the tables");
+            }
             if (!ids.isEmpty()) {
                 runLiquibase(c, lb -> lb.rollback(ids.size(), null, new Contexts(), new LabelExpression()));
             }
@@ -196,6 +222,7 @@ public final class Migrator {
                         lb.markNextChangeSetRan(new Contexts(), new LabelExpression());
                     }
                 });
+                markRecordedWithoutRunning(c, ids(fromIdx + 1, toIdx + 1));
             } else if (toIdx < fromIdx) {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + CHANGELOG_TABLE + " WHERE id = ?")) {
                     for (String id : ids(toIdx + 1, fromIdx + 1)) {
@@ -359,11 +386,36 @@ public final class Migrator {
         }
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA foreign_key_check")) {
             while (rs.next()) {
-                notes.add("foreign key violation: table " + rs.getString(1) + " row " + rs.getLong(2)
+                notes.add("Warning: foreign key violation: table " + rs.getString(1) + " row " + rs.getLong(2)
                         + " refers to a missing row of " + rs.getString(3));
             }
         }
         return notes;
+    }
+
+    /**
+     * Liquibase's markNextChangeSetRan records EXECUTED; we record MARK_RAN, as its own changelog-sync
+     * does, so that a revision whose tables were made elsewhere is never rolled back over them.
+     */
+    private static void markRecordedWithoutRunning(Connection c, List<String> ids) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + CHANGELOG_TABLE + " SET exectype = 'MARK_RAN' WHERE id = ?")) {
+            for (String id : ids) {
+                ps.setString(1, id);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        commitIfNeeded(c);
+    }
+
+    /** Whether a revision was marked as run (by adoption or stamp) rather than executed. */
+    private static boolean recordedWithoutRunning(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT exectype FROM " + CHANGELOG_TABLE + " WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && "MARK_RAN".equalsIgnoreCase(rs.getString(1));
+            }
+        }
     }
 
     String currentOn(Connection c) throws SQLException {
