@@ -20,6 +20,8 @@ import picocli.CommandLine.Spec;
                 DbCommand.Stamp.class,
                 DbCommand.Current.class,
                 DbCommand.History.class,
+                SchemaCommands.Check.class,
+                SchemaCommands.Diagram.class,
         })
 public final class DbCommand implements Runnable {
 

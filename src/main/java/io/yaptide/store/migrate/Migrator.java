@@ -48,9 +48,14 @@ public final class Migrator {
     /** Liquibase's bookkeeping table; unquoted, so lower case on PostgreSQL. */
     static final String CHANGELOG_TABLE = "databasechangelog";
 
+    /** Held strongly: java.util.logging forgets the level of a logger nobody references. */
+    private static final Logger LIQUIBASE_LOGGER = Logger.getLogger("liquibase");
+
     static {
         // Liquibase talks through java.util.logging and would print INFO lines on every command.
-        Logger.getLogger("liquibase").setLevel(Level.WARNING);
+        LIQUIBASE_LOGGER.setLevel(Level.WARNING);
+        // The update summary is a command argument, configured under liquibase.command.*; it went to stdout.
+        System.setProperty("liquibase.command.showSummaryOutput", "LOG");
         System.setProperty("liquibase.analytics.enabled", "false");
         System.setProperty("liquibase.showBanner", "false");
         System.setProperty("liquibase.showSummaryOutput", "LOG");
@@ -454,5 +459,12 @@ public final class Migrator {
 
     public DatabaseUrl url() {
         return url;
+    }
+
+    static {
+        // Liquibase logs a failing changeSet at SEVERE with its whole stack trace, on stderr, before
+        // throwing; the Migrator turns that exception into one line, so Liquibase's own log is
+        // silenced entirely (this block runs after the one at the top, which sets WARNING).
+        LIQUIBASE_LOGGER.setLevel(Level.OFF);
     }
 }

@@ -124,6 +124,22 @@ class MigrationSafetyTest {
         assertThat(indexes).containsExactly("ix_Input_simulation_id");
     }
 
+    @EmptyDatabaseTest
+    void aFailedUpgradeReachesTheOperatorAsOneLineWithoutAStackTrace(TestDatabase db) throws Exception {
+        new Migrator(db.url()).upgrade("3f9d1f1bec46");
+        db.jdbi().useHandle(h -> h.execute("CREATE INDEX \"ix_Input_simulation_id\" ON \"Input\" (id)"));
+        db.closePool();
+        Process p = new ProcessBuilder(javaCommand(), "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "--db", db.url().render(true), "db", "upgrade").start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(5);
+        assertThat(err.lines()).as(err).hasSize(1);
+        assertThat(err).startsWith("Error: migration on").contains("ix_Input_simulation_id").doesNotContain("\tat ");
+        assertThat(out).doesNotContain("\tat ");
+    }
+
     private static String javaCommand() {
         return ProcessHandle.current().info().command().orElse("java");
     }
