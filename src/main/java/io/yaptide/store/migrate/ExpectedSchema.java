@@ -34,9 +34,14 @@ public final class ExpectedSchema {
         if (known != null) {
             return known;
         }
-        SchemaSnapshot made = like.isPostgres() ? onPostgres(like, revision) : onSqlite(revision);
+        SchemaSnapshot made = build(like, revision);
         CACHE.put(key, made);
         return made;
+    }
+
+    /** Builds it afresh, without the cache. */
+    static SchemaSnapshot build(DatabaseUrl like, String revision) {
+        return like.isPostgres() ? onPostgres(like, revision) : onSqlite(revision);
     }
 
     private static SchemaSnapshot onSqlite(String revision) {
