@@ -21,6 +21,17 @@ import picocli.CommandLine.Spec;
         description = "Yaptide Store: persistence, admin tools and HTTP service of the Yaptide simulation platform.",
         subcommands = {
                 DbCommand.class,
+                AdminCommands.ListUsers.class,
+                AdminCommands.AddUser.class,
+                AdminCommands.UpdateUser.class,
+                AdminCommands.RemoveUser.class,
+                AdminCommands.ListTasks.class,
+                AdminCommands.RemoveTask.class,
+                AdminCommands.ListSimulations.class,
+                AdminCommands.RemoveSimulation.class,
+                AdminCommands.AddCluster.class,
+                AdminCommands.ListClusters.class,
+                AdminCommands.RotateUpdateKey.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
@@ -60,6 +71,11 @@ public final class Main implements Runnable {
     static int handle(Exception ex, PrintWriter err) {
         int code;
         String message;
+        if (ex instanceof AdminOutput.Aborted) {
+            err.println("Aborted!"); // the original's last line of a refusal; its reason went to stdout
+            err.flush();
+            return ExitCode.ABORTED;
+        }
         if (ex instanceof CliException c) {
             code = c.exitCode();
             message = c.getMessage();
@@ -72,6 +88,12 @@ public final class Main implements Runnable {
         } else if (ex instanceof MigrationException) {
             code = ExitCode.MIGRATION;
             message = ex.getMessage();
+        } else if (ex instanceof io.yaptide.store.ops.OpsException) {
+            code = ExitCode.ABORTED;
+            message = ex.getMessage();
+        } else if (MissingSchema.of(ex) != null) {
+            code = ExitCode.MIGRATION;
+            message = MissingSchema.of(ex);
         } else {
             code = ExitCode.INTERNAL;
             message = "internal error: " + ex + " (please report it with the command you ran)";
