@@ -1,0 +1,21 @@
+package io.yaptide.store.users;
+
+/** A user of that name already exists for that provider (names are unique per provider). */
+public class UserExistsException extends RuntimeException {
+    private final String username;
+    private final AuthProvider provider;
+
+    public UserExistsException(String username, AuthProvider provider) {
+        super(provider.dbValue() + ": " + username + " already exists");
+        this.username = username;
+        this.provider = provider;
+    }
+
+    public String username() {
+        return username;
+    }
+
+    public AuthProvider provider() {
+        return provider;
+    }
+}

@@ -1,0 +1,49 @@
+package io.yaptide.store.clusters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.yaptide.store.testing.DatabaseTest;
+import io.yaptide.store.testing.SeedRows;
+import io.yaptide.store.testing.TestDatabase;
+
+class ClusterStoreTest {
+
+    @DatabaseTest
+    void createsFindsAndListsClusters(TestDatabase db) {
+        ClusterStore clusters = new ClusterStore(db.database());
+        Cluster ares = clusters.create("ares");
+        Cluster prometheus = clusters.create("prometheus");
+
+        assertThat(clusters.findById(ares.id())).contains(ares);
+        assertThat(clusters.findByName("prometheus")).contains(prometheus);
+        assertThat(clusters.findByName("eagle")).isEmpty();
+        assertThat(clusters.findById(12345)).isEmpty();
+        assertThat(clusters.list()).containsExactly(ares, prometheus);
+    }
+
+    @DatabaseTest
+    void refusesADuplicateName(TestDatabase db) {
+        ClusterStore clusters = new ClusterStore(db.database());
+        clusters.create("ares");
+
+        assertThatThrownBy(() -> clusters.create("ares"))
+                .isInstanceOf(ClusterExistsException.class).hasMessage("cluster ares already exists");
+        assertThatThrownBy(() -> clusters.create(" ")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(clusters.list()).hasSize(1);
+    }
+
+    @DatabaseTest
+    void deletesAnUnusedClusterButNotOneBatchSimulationsUse(TestDatabase db) {
+        ClusterStore clusters = new ClusterStore(db.database());
+        Cluster ares = clusters.create("ares");
+        Cluster eagle = clusters.create("eagle");
+        SeedRows.batchSimulation(db.jdbi(), null, ares.id(), 1);
+
+        assertThatThrownBy(() -> clusters.delete(ares.id()))
+                .isInstanceOf(ClusterInUseException.class).hasMessage("cluster ares is used by 1 batch simulation(s)");
+        assertThat(clusters.delete(eagle.id())).isTrue();
+        assertThat(clusters.delete(eagle.id())).isFalse();
+        assertThat(clusters.list()).containsExactly(ares);
+    }
+}
