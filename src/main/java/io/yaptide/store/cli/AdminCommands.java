@@ -66,6 +66,9 @@ final class AdminCommands {
             // One connection is all a command needs; a bigger pool only costs start-up time.
             try (Database db = Database.open(global.resolvedUrl().url(), 1)) {
                 run(db);
+            } catch (IllegalArgumentException invalid) {
+                // the stores reject bad values (an empty name...) before touching the data
+                throw new CliException(ExitCode.USAGE, invalid.getMessage());
             }
             return ExitCode.OK;
         }
@@ -157,7 +160,12 @@ final class AdminCommands {
             }
             out().line("YaptideUser: " + name + " does not exist, adding");
             out().line("Adding user: " + name);
-            User created = users.createPasswordUser(name, pw);
+            User created;
+            try {
+                created = users.createPasswordUser(name, pw);
+            } catch (io.yaptide.store.users.UserExistsException raced) {
+                throw out().abort("YaptideUser: " + name + " already exists, aborting add");
+            }
             out().document(row("id", created.id(), "username", created.username(), "auth_provider",
                     created.authProvider().dbValue(), "added", true));
         }
@@ -212,27 +220,30 @@ final class AdminCommands {
             }
             out().line("User: " + name + " exists");
             long id = user.get().id();
-            long simulations = users.countSimulations(id);
-            long tasks = 0;
-            if (simulations > 0) {
+            io.yaptide.store.users.OwnedData owned = users.ownedData(id);
+            if (!owned.isEmpty()) {
+                String what = owned.simulations() + " simulation(s) with " + owned.tasks() + " task(s), "
+                        + owned.inputs() + " input(s), " + owned.estimators() + " estimator(s), " + owned.pages()
+                        + " result page(s) and " + owned.logfiles() + " log file(s)";
                 if (!cascade) {
-                    throw out().abort("Aborting, user " + name + " still owns " + simulations
-                            + " simulation(s); add --cascade to delete them with all their tasks and results too");
+                    throw out().abort("Aborting, user " + name + " still owns " + what
+                            + "; add --cascade to delete them too");
                 }
-                SimulationStore sims = new SimulationStore(db);
-                TaskStore taskStore = new TaskStore(db);
-                for (Simulation s : sims.list(Optional.of(id))) {
-                    tasks += taskStore.listBySimulation(s.id()).size();
-                }
-                out().line("User " + name + " owns " + simulations + " simulation(s) with " + tasks
-                        + " task(s); deleting them with all their inputs, results and logs");
+                out().line("User " + name + " owns " + what + "; deleting them");
             }
-            if (!users.delete(id, cascade)) {
-                throw out().abort("Aborting, user " + name + " does not exist");
+            try {
+                if (!users.delete(id, cascade)) {
+                    throw out().abort("Aborting, user " + name + " does not exist");
+                }
+            } catch (io.yaptide.store.users.UserHasSimulationsException raced) {
+                throw out().abort("Aborting, user " + name + " still owns " + raced.simulations() + " simulation(s)"
+                        + " (created meanwhile); add --cascade to delete them too");
             }
             out().line("Successfully deleted user: " + name);
             out().document(row("username", name, "auth_provider", p.dbValue(), "deleted", true,
-                    "simulations_deleted", cascade ? simulations : 0, "tasks_deleted", cascade ? tasks : 0));
+                    "simulations_deleted", owned.simulations(), "tasks_deleted", owned.tasks(),
+                    "inputs_deleted", owned.inputs(), "estimators_deleted", owned.estimators(),
+                    "pages_deleted", owned.pages(), "logfiles_deleted", owned.logfiles()));
         }
     }
 
@@ -410,7 +421,12 @@ final class AdminCommands {
             if (clusters.findByName(name).isPresent()) {
                 throw out().abort("Cluster " + name + " already exists in DB");
             }
-            Cluster c = clusters.create(name);
+            Cluster c;
+            try {
+                c = clusters.create(name);
+            } catch (io.yaptide.store.clusters.ClusterExistsException raced) {
+                throw out().abort("Cluster " + name + " already exists in DB");
+            }
             out().line("Cluster " + name + " added to DB");
             out().document(row("id", c.id(), "cluster_name", c.name(), "added", true));
         }
