@@ -63,8 +63,8 @@ final class AdminCommands {
                 err.println("Connecting to URL: " + global.resolvedUrl().url());
                 err.flush();
             }
-            // One connection is all a command needs; a bigger pool only costs start-up time.
-            try (Database db = Database.open(global.resolvedUrl().url(), 1)) {
+            // One connection is all a command needs; starting a pool costs more than the command takes.
+            try (Database db = Database.openSingleConnection(global.resolvedUrl().url())) {
                 run(db);
             } catch (IllegalArgumentException invalid) {
                 // the stores reject bad values (an empty name...) before touching the data
