@@ -301,7 +301,7 @@ class DbOpsCommandsTest {
         assertThat(r.out()).contains("start revision 3f9d1f1bec46, head " + Migrator.headId())
                 .contains("round trip back to 3f9d1f1bec46: same rows and content")
                 .contains("round trip up to head: same rows and content")
-                .contains("read checks: 2 users, 2 simulations with 5 tasks, 6 payloads decompressed")
+                .contains("read checks: 2 users, 2 simulations with 5 tasks, 7 payloads decompressed")
                 .contains("Rehearsal passed");
         assertThat(new Migrator(db.url()).current()).contains("3f9d1f1bec46");
         assertThat(digests(db.url())).isEqualTo(before);
