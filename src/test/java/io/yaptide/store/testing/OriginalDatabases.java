@@ -88,6 +88,12 @@ public final class OriginalDatabases {
      */
     public static DatabaseUrl loadPostgres() {
         DatabaseUrl url = TestDatabases.scratchPostgres("original");
+        loadPostgres(url);
+        return url;
+    }
+
+    /** Loads the original's PostgreSQL database into the given (empty) database. */
+    public static void loadPostgres(DatabaseUrl url) {
         requireCommand("xz", "install it (apt-get install -y xz-utils)");
         requireCommand("psql", "install the PostgreSQL client (apt-get install -y postgresql-client)");
         try {
@@ -120,7 +126,7 @@ public final class OriginalDatabases {
             if (!done || psql.exitValue() != 0) {
                 throw new IllegalStateException("loading postgres.sql.xz into " + url + " with psql failed: " + output);
             }
-            return url;
+            return;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
