@@ -10,6 +10,7 @@ import io.yaptide.store.ops.TableStats;
 import io.yaptide.store.results.Payload;
 import io.yaptide.store.testing.DatabaseTest;
 import io.yaptide.store.testing.EmptyDatabaseTest;
+import io.yaptide.store.testing.OriginalDatabases;
 import io.yaptide.store.testing.Engine;
 import io.yaptide.store.testing.SeedRows;
 import io.yaptide.store.testing.TestDatabase;
@@ -207,7 +208,7 @@ class DbOpsCommandsTest {
 
     @Test
     void theOriginalsRealDataSurvivesBackupAndRestoreOnPostgres() {
-        DatabaseUrl fixture = FixtureDatabases.postgres();
+        DatabaseUrl fixture = OriginalDatabases.loadPostgres();
         Path dir = tempDir();
         Path file = dir.resolve("fixture.dump");
         Cli.Result backup = Cli.run(fixture, "db", "backup", file.toString());
