@@ -131,13 +131,24 @@ public final class DbCommand implements Runnable {
             return ExitCode.OK;
         }
 
-        /** True when the upgrade would apply something (so that a no-op upgrade takes no backup). */
-        private static boolean hasWork(Migrator m, String goal) {
+        /** True when the upgrade would apply something to data worth keeping (a no-op upgrade takes no backup). */
+        private boolean hasWork(Migrator m, String goal) {
             String current = m.current().orElse(null);
+            if (current == null && !hasTables()) {
+                return false; // a fresh, empty database: nothing to back up
+            }
             try {
                 return Migrator.indexOf(Migrator.resolve(goal, current)) > Migrator.indexOf(current);
             } catch (RuntimeException e) {
                 return true; // let the upgrade itself report what is wrong with the target
+            }
+        }
+
+        private boolean hasTables() {
+            try (java.sql.Connection c = io.yaptide.store.ops.Connections.open(resolved().url())) {
+                return io.yaptide.store.ops.AppTables.countAnyTables(c, resolved().url().isPostgres()) > 0;
+            } catch (java.sql.SQLException e) {
+                return true;
             }
         }
     }
