@@ -85,8 +85,8 @@ public final class DbCommand implements Runnable {
 
     @Command(name = "upgrade", description = {
             "Upgrade the schema to REVISION (default: head).",
-            "On PostgreSQL a verified backup is taken first (unless --no-backup); if the upgrade fails, the",
-            "revision the database is still at and the command that restores the backup are printed."})
+            "On PostgreSQL a verified backup is taken first (unless --no-backup); if the upgrade fails, the revision "
+                    + "the database is still at and the command that restores the backup are printed."})
     static final class Upgrade extends DbSubcommand {
         @Parameters(arity = "0..1", paramLabel = "REVISION", description = "Revision id (or prefix), or head.")
         String target;

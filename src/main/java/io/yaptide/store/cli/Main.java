@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "yaptide",
         mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT, // --help (and --version) on every command
         versionProvider = Main.Version.class,
         description = "Yaptide Store: persistence, admin tools and HTTP service of the Yaptide simulation platform.",
         // Subcommands are registered in code (COMMANDS), only the one being run when it is known:
