@@ -168,6 +168,10 @@ class DbOpsCommandsTest {
         // new rows get fresh ids after the restored ones
         assertThat(Cli.run(target, "add-user", "new.user", "--password", "pw-2").code()).isZero();
         assertThat(Cli.run(target, "list-users").outLines()).hasSize(4);
+        // and a forced restore over it puts back exactly the backup
+        Cli.Result again = Cli.run(target, "db", "restore", file.toString(), "--force");
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(digests(target)).isEqualTo(digests(db.url()));
     }
 
     @DatabaseTest
