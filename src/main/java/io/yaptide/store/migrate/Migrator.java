@@ -144,6 +144,11 @@ public final class Migrator {
         public boolean changed() {
             return !applied.isEmpty();
         }
+
+        /** The notes that report a problem (foreign key violations), as opposed to information (adoption). */
+        public List<String> warnings() {
+            return notes.stream().filter(n -> n.startsWith("Warning:")).toList();
+        }
     }
 
     /** Upgrades to {@code target} ("head", a revision id or a unique prefix). */
