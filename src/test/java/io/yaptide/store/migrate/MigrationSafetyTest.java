@@ -130,7 +130,7 @@ class MigrationSafetyTest {
         db.jdbi().useHandle(h -> h.execute("CREATE INDEX \"ix_Input_simulation_id\" ON \"Input\" (id)"));
         db.closePool();
         Process p = new ProcessBuilder(javaCommand(), "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "--db", db.url().render(true), "db", "upgrade").start();
+                Main.class.getName(), "--db", db.url().render(true), "db", "upgrade", "--no-backup").start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
