@@ -156,22 +156,14 @@ public final class Migrator {
         return locked(c -> {
             String from = currentOn(c);
             List<String> notes = new ArrayList<>();
+            Adoption.Recognition adoption = null;
             if (from == null) {
-                Optional<Adoption.Recognition> adopted = Adoption.recognise(url, c);
-                if (adopted.isPresent()) {
-                    Adoption.Recognition r = adopted.get();
-                    if (!r.matches()) {
-                        throw new MigrationException(Adoption.refusal(url, r));
-                    }
-                    int adoptIdx = indexOf(r.revision());
-                    runLiquibase(c, lb -> {
-                        for (int i = 0; i <= adoptIdx; i++) {
-                            lb.markNextChangeSetRan(new Contexts(), new LabelExpression());
-                        }
-                    });
-                    markRecordedWithoutRunning(c, ids(0, adoptIdx + 1));
-                    from = currentOn(c);
-                    notes.add(r.note());
+                adoption = Adoption.recognise(url, c).orElse(null);
+                if (adoption != null && !adoption.matches()) {
+                    throw new MigrationException(Adoption.refusal(url, adoption));
+                }
+                if (adoption != null) {
+                    from = adoption.revision();
                 }
             }
             int fromIdx = indexOf(from);
@@ -179,6 +171,16 @@ public final class Migrator {
             if (toIdx < fromIdx) {
                 throw new MigrationException("the database is at " + from + ", newer than " + revisions().get(toIdx).id()
                         + "; use 'db downgrade " + revisions().get(toIdx).id() + "' to go back");
+            }
+            if (adoption != null) {
+                // only now, with the target known to be reachable, is the adopted revision recorded
+                runLiquibase(c, lb -> {
+                    for (int i = 0; i <= fromIdx; i++) {
+                        lb.markNextChangeSetRan(new Contexts(), new LabelExpression());
+                    }
+                });
+                markRecordedWithoutRunning(c, ids(0, fromIdx + 1));
+                notes.add(adoption.note());
             }
             List<String> ids = ids(fromIdx + 1, toIdx + 1);
             if (!ids.isEmpty()) {

@@ -141,6 +141,19 @@ class AdoptionTest {
     }
 
     @EmptyDatabaseTest
+    void anUpgradeTargetOlderThanTheRecognisedRevisionIsRefusedBeforeAnythingIsRecorded(TestDatabase db) throws Exception {
+        Migrator m = new Migrator(db.url());
+        m.upgrade("3f9d1f1bec46");
+        forgetOurBookkeeping(db.url());
+
+        assertThatThrownBy(() -> m.upgrade("06c32cf470e7")).isInstanceOf(MigrationException.class)
+                .hasMessageContaining("the database is at 3f9d1f1bec46, newer than 06c32cf470e7");
+
+        assertThat(m.current()).isEmpty();
+        assertThat(m.upgrade("head").notes()).first().asString().contains("at revision 3f9d1f1bec46");
+    }
+
+    @EmptyDatabaseTest
     void anUnknownAlembicRevisionIsRefused(TestDatabase db) throws Exception {
         Migrator m = new Migrator(db.url());
         m.upgrade("3f9d1f1bec46");

@@ -71,7 +71,7 @@ class MigrationSafetyTest {
         List<Process> processes = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             processes.add(new ProcessBuilder(javaCommand(), "-cp", System.getProperty("java.class.path"),
-                    Main.class.getName(), "--db", db.url().render(true), "db", "upgrade")
+                    Main.class.getName(), "--db", db.url().render(true), "db", "upgrade", "--no-backup")
                     .redirectErrorStream(true).start());
         }
         List<String> outputs = new ArrayList<>();
