@@ -52,9 +52,22 @@ public final class Payload {
 
     /** Compresses JSON text given as UTF-8 bytes (not validated: the caller parsed it already). */
     public static Payload ofJsonBytes(byte[] json) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, json.length / 4));
-        try (OutputStream gz = new LevelledGzipOutputStream(out, LEVEL)) {
-            gz.write(json);
+        return ofJsonBytes(json, 0, json.length);
+    }
+
+    /** Compresses {@code length} bytes of UTF-8 JSON text starting at {@code offset} (not validated). */
+    public static Payload ofJsonBytes(byte[] json, int offset, int length) {
+        return ofJsonBytes(json, offset, length, LEVEL);
+    }
+
+    /** As {@link #ofJsonBytes(byte[], int, int)} at a chosen gzip level (1-9); for measuring levels. */
+    public static Payload ofJsonBytes(byte[] json, int offset, int length, int level) {
+        if (level < 1 || level > 9) {
+            throw new IllegalArgumentException("gzip level must be 1..9, not " + level);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, length / 4));
+        try (OutputStream gz = new LevelledGzipOutputStream(out, level)) {
+            gz.write(json, offset, length);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,15 +1,43 @@
 package io.yaptide.store.results;
 
 import io.yaptide.store.db.Database;
+import io.yaptide.store.results.ResultSetCodec.EstimatorPages;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
- * Inputs, estimators, result pages and log files. API agreed for issue 3; bodies are filled in by
- * the storage work.
+ * Inputs, estimators, result pages and log files: the payload tables, all gzip JSON.
+ *
+ * <p>Reads hand out {@link Payload}s wrapping the stored bytes; nothing is decompressed here, so a
+ * page can be served compressed as it is. Writes replace rather than merge: storing an estimator
+ * deletes the earlier one of the same name (its pages go by the schema's cascade) and inserts the
+ * new one with its pages in JDBC batches, all in one transaction, so readers see the old result set
+ * or the new one, never a mixture.
  */
 public final class ResultStore {
+
+    private static final RowMapper<Estimator> ESTIMATOR = (rs, ctx) -> new Estimator(
+            rs.getLong("id"), rs.getLong("simulation_id"), rs.getString("name"), payload(rs.getBytes("compressed_data")));
+    private static final RowMapper<ResultPage> PAGE = (rs, ctx) -> new ResultPage(
+            rs.getLong("id"), rs.getLong("estimator_id"), rs.getInt("page_number"), payload(rs.getBytes("compressed_data")));
+    private static final RowMapper<StoredInput> INPUT = (rs, ctx) -> new StoredInput(
+            rs.getLong("id"), rs.getLong("simulation_id"), payload(rs.getBytes("compressed_data")));
+    private static final RowMapper<StoredLogfiles> LOGFILES = (rs, ctx) -> new StoredLogfiles(
+            rs.getLong("id"), rs.getLong("simulation_id"), payload(rs.getBytes("compressed_data")));
+
+    private static final String PAGE_COLUMNS = "SELECT id, estimator_id, page_number, compressed_data FROM \"Page\" ";
+    private static final String ESTIMATOR_COLUMNS = "SELECT id, simulation_id, name, compressed_data FROM \"Estimator\" ";
+
     private final Database db;
 
     public ResultStore(Database db) {
@@ -18,51 +46,161 @@ public final class ResultStore {
 
     /**
      * Stores a whole result set in one transaction; an estimator of the same name stored earlier
-     * for this simulation is replaced (with its pages).
+     * for this simulation is replaced (with its pages). Within the set, a later estimator of the same
+     * name replaces an earlier one.
+     *
+     * @throws NoSuchElementException if there is no such simulation
+     * @throws IllegalArgumentException if an estimator lists a page number twice
      */
     public void storeResults(long simulationId, List<EstimatorResult> estimators) {
-        throw new UnsupportedOperationException("issue 3");
+        for (EstimatorResult e : estimators) {
+            Set<Integer> seen = new HashSet<>();
+            for (EstimatorResult.PageData page : e.pages()) {
+                if (!seen.add(page.pageNumber())) {
+                    throw new IllegalArgumentException("estimator " + e.name() + " has page " + page.pageNumber() + " twice");
+                }
+            }
+        }
+        db.jdbi().useTransaction(h -> {
+            requireSimulation(h, simulationId);
+            Map<Long, EstimatorResult> inserted = new LinkedHashMap<>();
+            for (EstimatorResult e : estimators) {
+                h.createUpdate("DELETE FROM \"Estimator\" WHERE simulation_id = :sim AND name = :name")
+                        .bind("sim", simulationId).bind("name", e.name()).execute();
+                inserted.values().removeIf(earlier -> earlier.name().equals(e.name()));
+                long id = h.createQuery("""
+                                INSERT INTO "Estimator" (simulation_id, name, compressed_data)
+                                VALUES (:sim, :name, :data) RETURNING id""")
+                        .bind("sim", simulationId).bind("name", e.name()).bind("data", bytes(e.metadata()))
+                        .mapTo(Long.class).one();
+                inserted.put(id, e);
+            }
+            PreparedBatch batch = h.prepareBatch(
+                    "INSERT INTO \"Page\" (estimator_id, page_number, compressed_data) VALUES (:est, :n, :data)");
+            for (Map.Entry<Long, EstimatorResult> entry : inserted.entrySet()) {
+                for (EstimatorResult.PageData page : entry.getValue().pages()) {
+                    batch.bind("est", entry.getKey()).bind("n", page.pageNumber()).bind("data", page.data().compressed()).add();
+                }
+            }
+            if (batch.size() > 0) {
+                batch.execute();
+            }
+        });
     }
 
     /** Estimators of a simulation in the order they were stored. */
     public List<Estimator> estimators(long simulationId) {
-        throw new UnsupportedOperationException("issue 3");
+        return db.jdbi().withHandle(h -> h.createQuery(ESTIMATOR_COLUMNS + "WHERE simulation_id = :sim ORDER BY id")
+                .bind("sim", simulationId).map(ESTIMATOR).list());
     }
 
     public Optional<Estimator> estimator(long simulationId, String name) {
-        throw new UnsupportedOperationException("issue 3");
+        return db.jdbi().withHandle(h -> h.createQuery(
+                        ESTIMATOR_COLUMNS + "WHERE simulation_id = :sim AND name = :name ORDER BY id")
+                .bind("sim", simulationId).bind("name", name).map(ESTIMATOR).findFirst());
     }
 
     /** All pages of an estimator by page number. */
     public List<ResultPage> pages(long estimatorId) {
-        throw new UnsupportedOperationException("issue 3");
+        return db.jdbi().withHandle(h -> h.createQuery(PAGE_COLUMNS + "WHERE estimator_id = :est ORDER BY page_number")
+                .bind("est", estimatorId).map(PAGE).list());
     }
 
     public Optional<ResultPage> page(long estimatorId, int pageNumber) {
-        throw new UnsupportedOperationException("issue 3");
+        return db.jdbi().withHandle(h -> h.createQuery(
+                        PAGE_COLUMNS + "WHERE estimator_id = :est AND page_number = :n ORDER BY id")
+                .bind("est", estimatorId).bind("n", pageNumber).map(PAGE).findFirst());
     }
 
     /** The pages with the given numbers that exist, by page number. */
     public List<ResultPage> pages(long estimatorId, Collection<Integer> pageNumbers) {
-        throw new UnsupportedOperationException("issue 3");
+        if (pageNumbers.isEmpty()) {
+            return List.of();
+        }
+        return db.jdbi().withHandle(h -> h.createQuery(
+                        PAGE_COLUMNS + "WHERE estimator_id = :est AND page_number IN (<numbers>) ORDER BY page_number")
+                .bind("est", estimatorId).bindList("numbers", List.copyOf(new HashSet<>(pageNumbers)))
+                .map(PAGE).list());
     }
 
     /** Page numbers of an estimator, ascending, without loading the data. */
     public List<Integer> pageNumbers(long estimatorId) {
-        throw new UnsupportedOperationException("issue 3");
+        return db.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT page_number FROM \"Page\" WHERE estimator_id = :est ORDER BY page_number")
+                .bind("est", estimatorId).mapTo(Integer.class).list());
+    }
+
+    /**
+     * The whole result set of a simulation, in two queries: estimators in stored order, each with
+     * its pages by number. What {@link ResultSetCodec#write} turns into the {@code GET /results} body.
+     */
+    public List<EstimatorPages> resultSet(long simulationId) {
+        return db.jdbi().withHandle(h -> {
+            List<Estimator> estimators = h.createQuery(ESTIMATOR_COLUMNS + "WHERE simulation_id = :sim ORDER BY id")
+                    .bind("sim", simulationId).map(ESTIMATOR).list();
+            Map<Long, List<ResultPage>> pages = new LinkedHashMap<>();
+            estimators.forEach(e -> pages.put(e.id(), new ArrayList<>()));
+            if (!estimators.isEmpty()) {
+                h.createQuery("""
+                                SELECT p.id, p.estimator_id, p.page_number, p.compressed_data
+                                FROM "Page" p JOIN "Estimator" e ON e.id = p.estimator_id
+                                WHERE e.simulation_id = :sim ORDER BY p.estimator_id, p.page_number""")
+                        .bind("sim", simulationId).map(PAGE)
+                        .forEach(p -> pages.get(p.estimatorId()).add(p));
+            }
+            return estimators.stream().map(e -> new EstimatorPages(e, pages.get(e.id()))).toList();
+        });
     }
 
     public Optional<StoredInput> input(long simulationId) {
-        throw new UnsupportedOperationException("issue 3");
+        return db.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT id, simulation_id, compressed_data FROM \"Input\" WHERE simulation_id = :sim ORDER BY id")
+                .bind("sim", simulationId).map(INPUT).findFirst());
+    }
+
+    /** Stores (or replaces) the input of a simulation. */
+    public void storeInput(long simulationId, Payload input) {
+        replaceSingle("Input", simulationId, input);
     }
 
     /** Stores (or replaces) the log files of a simulation. */
     public void storeLogfiles(long simulationId, Payload logfiles) {
-        throw new UnsupportedOperationException("issue 3");
+        replaceSingle("Logfiles", simulationId, logfiles);
     }
 
     public Optional<StoredLogfiles> logfiles(long simulationId) {
-        throw new UnsupportedOperationException("issue 3");
+        return db.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT id, simulation_id, compressed_data FROM \"Logfiles\" WHERE simulation_id = :sim ORDER BY id")
+                .bind("sim", simulationId).map(LOGFILES).findFirst());
+    }
+
+    /** One row per simulation: delete the old, insert the new, in one transaction. Table from code constants only. */
+    private void replaceSingle(String table, long simulationId, Payload data) {
+        if (data == null) {
+            throw new IllegalArgumentException(table + " data must not be null");
+        }
+        db.jdbi().useTransaction(h -> {
+            requireSimulation(h, simulationId);
+            h.createUpdate("DELETE FROM \"" + table + "\" WHERE simulation_id = :sim").bind("sim", simulationId).execute();
+            h.createUpdate("INSERT INTO \"" + table + "\" (simulation_id, compressed_data) VALUES (:sim, :data)")
+                    .bind("sim", simulationId).bind("data", data.compressed()).execute();
+        });
+    }
+
+    private static void requireSimulation(Handle h, long simulationId) {
+        boolean exists = h.createQuery("SELECT COUNT(*) FROM \"Simulation\" WHERE id = :sim")
+                .bind("sim", simulationId).mapTo(Long.class).one() > 0;
+        if (!exists) {
+            throw new NoSuchElementException("no simulation with id " + simulationId);
+        }
+    }
+
+    private static Payload payload(byte[] stored) {
+        return stored == null ? null : Payload.ofCompressed(stored);
+    }
+
+    private static byte[] bytes(Payload payload) {
+        return payload == null ? null : payload.compressed();
     }
 
     Database db() {

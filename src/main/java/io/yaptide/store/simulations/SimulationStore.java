@@ -1,73 +1,437 @@
 package io.yaptide.store.simulations;
 
 import io.yaptide.store.db.Database;
+import io.yaptide.store.db.DeadlockRetry;
+import io.yaptide.store.db.Dialect;
+import io.yaptide.store.db.NullableColumns;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
- * Simulations with their tasks and input. API agreed for issue 3; bodies are filled in by the
- * storage work. State rules live in the SQL of {@link #update} and {@link #cancel}.
+ * Simulations with their tasks and input.
+ *
+ * <p>Reads are polymorphic in one query: {@code Simulation} LEFT JOINed to both variant tables,
+ * the record chosen by {@code Simulation.platform} (the discriminator, as the original's mapper
+ * does). State rules live in the WHERE clauses of {@link #update}, {@link #cancel} and
+ * {@link #followTasks}: a statement either applies the rules to the row as it is at that moment or
+ * matches no row, so no update is lost and no state regresses under concurrent writers.
  */
 public final class SimulationStore {
+
+    /** The states after which nothing changes any more; as SQL, for the guards below. */
+    static final String TERMINAL_STATES_SQL = "('COMPLETED', 'FAILED', 'CANCELED')";
+
+    /**
+     * States in which a job cannot be cancelled: the terminal ones, and UNKNOWN (created but never
+     * submitted), as in the original's cancel routes.
+     */
+    static final String NOT_CANCELABLE_SQL = "('COMPLETED', 'FAILED', 'CANCELED', 'UNKNOWN')";
+
+    private static final String SELECT_SIMULATION = """
+            SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type,
+                   s.sim_type, s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id
+            FROM "Simulation" s
+            LEFT JOIN "CelerySimulation" c ON c.id = s.id
+            LEFT JOIN "BatchSimulation" b ON b.id = s.id
+            """;
+
+    /** The state the original derives from a simulation's tasks; the current state when no rule applies. */
+    private static final String STATE_FROM_TASKS = """
+            CASE
+                WHEN NOT EXISTS (SELECT 1 FROM "Task" t WHERE t.simulation_id = :id) THEN job_state
+                WHEN NOT EXISTS (SELECT 1 FROM "Task" t WHERE t.simulation_id = :id
+                                 AND t.task_state <> 'PENDING') THEN 'PENDING'
+                WHEN NOT EXISTS (SELECT 1 FROM "Task" t WHERE t.simulation_id = :id
+                                 AND t.task_state <> 'FAILED') THEN 'FAILED'
+                WHEN EXISTS (SELECT 1 FROM "Task" t WHERE t.simulation_id = :id
+                             AND t.task_state = 'RUNNING') THEN 'RUNNING'
+                ELSE job_state
+            END""";
+
     private final Database db;
 
     public SimulationStore(Database db) {
         this.db = db;
     }
 
-    /** Creates the simulation, its variant row, its tasks (PENDING, numbered 0..n-1) and its input, atomically. */
+    // ---- create -----------------------------------------------------------------------------------
+
+    /**
+     * Creates the simulation (state PENDING), its variant row, its tasks (PENDING, numbered 0..n-1,
+     * each with {@code requestedPrimaries}) and its input, atomically, and a fresh update key of
+     * which only the hash is stored.
+     *
+     * @throws IllegalArgumentException when the request is incomplete, the user or cluster does not
+     *                                  exist, or the job id is taken (nothing is written)
+     */
     public CreatedSimulation create(NewSimulation request) {
-        throw new UnsupportedOperationException("issue 3");
+        validate(request);
+        Instant startTime = (request.startTime() != null ? request.startTime() : Instant.now())
+                .truncatedTo(ChronoUnit.MICROS); // both databases keep microseconds
+        String key = UpdateKey.generate();
+        String keyHash = UpdateKey.hash(key);
+        Simulation created = db.jdbi().inTransaction(h -> {
+            checkReferences(h, request);
+            long id = h.createUpdate("""
+                            INSERT INTO "Simulation" (job_id, user_id, start_time, end_time, title, platform,
+                                                      input_type, sim_type, job_state, update_key_hash)
+                            VALUES (:jobId, :userId, :startTime, NULL, :title, :platform,
+                                    :inputType, :simType, :state, :keyHash)""")
+                    .bind("jobId", request.jobId())
+                    .bind("userId", request.userId())
+                    .bindByType("startTime", startTime, Instant.class)
+                    .bind("title", request.title())
+                    .bind("platform", request.platform().name())
+                    .bind("inputType", request.inputType().name())
+                    .bind("simType", request.simType().dbValue())
+                    .bind("state", JobState.PENDING.name())
+                    .bind("keyHash", keyHash)
+                    .executeAndReturnGeneratedKeys("id")
+                    .mapTo(Long.class)
+                    .one();
+            insertVariant(h, id, request);
+            insertTasks(h, id, request, startTime);
+            h.createUpdate("INSERT INTO \"Input\" (simulation_id, compressed_data) VALUES (:id, :data)")
+                    .bind("id", id)
+                    .bind("data", request.input().compressed())
+                    .execute();
+            return request.platform() == Platform.DIRECT
+                    ? new DirectSimulation(id, request.jobId(), request.userId(), startTime, null, request.title(),
+                            request.inputType(), request.simType(), JobState.PENDING, null)
+                    : new BatchSimulation(id, request.jobId(), request.userId(), startTime, null, request.title(),
+                            request.inputType(), request.simType(), JobState.PENDING, request.clusterId(),
+                            null, null, null);
+        });
+        return new CreatedSimulation(created, key);
     }
 
+    private static void validate(NewSimulation r) {
+        require(r != null, "no simulation given");
+        require(r.jobId() != null && !r.jobId().isBlank(), "job id is required");
+        require(r.title() != null, "title is required (may be empty)");
+        require(r.platform() != null, "platform is required (DIRECT or BATCH)");
+        require(r.inputType() != null, "input type is required (EDITOR or FILES)");
+        require(r.simType() != null, "simulator type is required (shieldhit, topas, fluka or dummy)");
+        require(r.taskCount() >= 1, "a simulation needs at least 1 task, got " + r.taskCount());
+        require(r.requestedPrimaries() >= 0, "requested primaries must not be negative, got " + r.requestedPrimaries());
+        require(r.input() != null, "the simulation input is required");
+        if (r.platform() == Platform.BATCH) {
+            require(r.clusterId() != null, "a BATCH simulation needs a cluster");
+        } else {
+            require(r.clusterId() == null, "a DIRECT simulation has no cluster; leave clusterId empty");
+        }
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** Clear errors instead of foreign-key or unique-constraint failures (checked in the same transaction). */
+    private static void checkReferences(Handle h, NewSimulation r) {
+        require(exists(h, "SELECT COUNT(*) FROM \"User\" WHERE id = :id", r.userId()),
+                "user " + r.userId() + " does not exist");
+        if (r.clusterId() != null) {
+            require(exists(h, "SELECT COUNT(*) FROM \"Cluster\" WHERE id = :id", r.clusterId()),
+                    "cluster " + r.clusterId() + " does not exist");
+        }
+        int taken = h.createQuery("SELECT COUNT(*) FROM \"Simulation\" WHERE job_id = :jobId")
+                .bind("jobId", r.jobId()).mapTo(Integer.class).one();
+        require(taken == 0, "job id " + r.jobId() + " is already taken");
+    }
+
+    private static boolean exists(Handle h, String countSql, long id) {
+        return h.createQuery(countSql).bind("id", id).mapTo(Integer.class).one() > 0;
+    }
+
+    private static void insertVariant(Handle h, long id, NewSimulation r) {
+        if (r.platform() == Platform.DIRECT) {
+            h.createUpdate("INSERT INTO \"CelerySimulation\" (id, merge_id) VALUES (:id, NULL)")
+                    .bind("id", id).execute();
+        } else {
+            h.createUpdate("""
+                            INSERT INTO "BatchSimulation" (id, cluster_id, job_dir, array_id, collect_id)
+                            VALUES (:id, :clusterId, NULL, NULL, NULL)""")
+                    .bind("id", id).bind("clusterId", r.clusterId()).execute();
+        }
+    }
+
+    /**
+     * One JDBC batch for the Task rows (a multi-row INSERT on PostgreSQL), then one INSERT ... SELECT
+     * for all variant rows: two round trips whatever the task count.
+     */
+    private static void insertTasks(Handle h, long simulationId, NewSimulation r, Instant now) {
+        PreparedBatch batch = h.prepareBatch("""
+                INSERT INTO "Task" (simulation_id, task_id, requested_primaries, simulated_primaries, task_state,
+                                    estimated_time, start_time, end_time, platform, last_update_time)
+                VALUES (:simulationId, :taskId, :requested, 0, :state, NULL, NULL, NULL, :platform, :now)""");
+        for (int taskId = 0; taskId < r.taskCount(); taskId++) {
+            batch.bind("simulationId", simulationId)
+                    .bind("taskId", taskId)
+                    .bind("requested", r.requestedPrimaries())
+                    .bind("state", JobState.PENDING.name())
+                    .bind("platform", r.platform().name())
+                    .bindByType("now", now, Instant.class)
+                    .add();
+        }
+        batch.execute();
+        String variantSql = r.platform() == Platform.DIRECT
+                // celery_id is NOT NULL: "" until the worker reports its id, as the original's default
+                ? "INSERT INTO \"CeleryTask\" (id, celery_id) SELECT id, '' FROM \"Task\" WHERE simulation_id = :id"
+                : "INSERT INTO \"BatchTask\" (id) SELECT id FROM \"Task\" WHERE simulation_id = :id";
+        h.createUpdate(variantSql).bind("id", simulationId).execute();
+    }
+
+    // ---- read -------------------------------------------------------------------------------------
+
     public Optional<Simulation> findById(long id) {
-        throw new UnsupportedOperationException("issue 3");
+        return db.jdbi().withHandle(h -> h.createQuery(SELECT_SIMULATION + "WHERE s.id = :id")
+                .bind("id", id).map((rs, ctx) -> map(rs, db.dialect())).findOne());
     }
 
     public Optional<Simulation> findByJobId(String jobId) {
-        throw new UnsupportedOperationException("issue 3");
+        return db.jdbi().withHandle(h -> h.createQuery(SELECT_SIMULATION + "WHERE s.job_id = :jobId")
+                .bind("jobId", jobId).map((rs, ctx) -> map(rs, db.dialect())).findOne());
     }
 
-    /** A page (0-based {@code pageIdx}) of the user's simulations, in the given order, with the total. */
+    /**
+     * A page (0-based {@code pageIdx}) of the user's simulations, in the given order, with the total.
+     * Simulations without an end time (still running) count as the latest when ordering by end time,
+     * on both databases; ties are broken by id in the same direction.
+     */
     public SimulationPage listByUser(long userId, int pageIdx, int pageSize, SimulationOrder order) {
-        throw new UnsupportedOperationException("issue 3");
+        require(pageIdx >= 0, "page index must be 0 or more, got " + pageIdx);
+        require(pageSize >= 1, "page size must be at least 1, got " + pageSize);
+        SimulationOrder o = order != null ? order : SimulationOrder.NEWEST_FIRST;
+        String column = o.field() == SimulationOrder.Field.END_TIME ? "s.end_time" : "s.start_time";
+        // PostgreSQL's default null placement (nulls are the largest), spelled out so SQLite agrees.
+        String orderBy = o.descending()
+                ? column + " DESC NULLS FIRST, s.id DESC"
+                : column + " ASC NULLS LAST, s.id ASC";
+        return db.jdbi().inTransaction(h -> {
+            long total = h.createQuery("SELECT COUNT(*) FROM \"Simulation\" WHERE user_id = :userId")
+                    .bind("userId", userId).mapTo(Long.class).one();
+            List<Simulation> page = h.createQuery(SELECT_SIMULATION + "WHERE s.user_id = :userId ORDER BY "
+                            + orderBy + " LIMIT :limit OFFSET :offset")
+                    .bind("userId", userId)
+                    .bind("limit", pageSize)
+                    .bind("offset", (long) pageIdx * pageSize)
+                    .map((rs, ctx) -> map(rs, db.dialect()))
+                    .list();
+            return new SimulationPage(page, total, pageIdx, pageSize);
+        });
     }
 
     /** All simulations ordered by id, optionally only one user's. */
     public List<Simulation> list(Optional<Long> userId) {
-        throw new UnsupportedOperationException("issue 3");
+        return db.jdbi().withHandle(h -> {
+            var query = userId.isPresent()
+                    ? h.createQuery(SELECT_SIMULATION + "WHERE s.user_id = :userId ORDER BY s.id").bind("userId", userId.get())
+                    : h.createQuery(SELECT_SIMULATION + "ORDER BY s.id");
+            return query.map((rs, ctx) -> map(rs, db.dialect())).list();
+        });
     }
 
-    /** Deletes a simulation and (by cascade) everything it owns; false if there was none. */
+    static Simulation map(ResultSet rs, Dialect dialect) throws SQLException {
+        long id = rs.getLong("id");
+        String platform = rs.getString("platform");
+        String jobId = rs.getString("job_id");
+        Long userId = NullableColumns.longValue(rs, "user_id");
+        Instant start = dialect.readTime(rs, "start_time");
+        Instant end = dialect.readTime(rs, "end_time");
+        String title = rs.getString("title");
+        InputType inputType = InputType.parse(rs.getString("input_type")).orElseThrow(() -> new IllegalStateException(
+                "simulation " + id + " has an unknown input_type in the database: " + safe(rs, "input_type")));
+        SimulatorType simType = SimulatorType.fromDb(rs.getString("sim_type"));
+        JobState state = JobState.parse(rs.getString("job_state")).orElseThrow(() -> new IllegalStateException(
+                "simulation " + id + " has an unknown job_state in the database: " + safe(rs, "job_state")));
+        if (Platform.DIRECT.name().equalsIgnoreCase(platform)) {
+            return new DirectSimulation(id, jobId, userId, start, end, title, inputType, simType, state,
+                    rs.getString("merge_id"));
+        }
+        if (Platform.BATCH.name().equalsIgnoreCase(platform)) {
+            Long clusterId = NullableColumns.longValue(rs, "cluster_id");
+            if (clusterId == null) {
+                throw new IllegalStateException("simulation " + id + " is BATCH but has no BatchSimulation row");
+            }
+            return new BatchSimulation(id, jobId, userId, start, end, title, inputType, simType, state, clusterId,
+                    rs.getString("job_dir"), NullableColumns.integer(rs, "array_id"),
+                    NullableColumns.integer(rs, "collect_id"));
+        }
+        throw new IllegalStateException("simulation " + id + " has an unknown platform in the database: " + platform);
+    }
+
+    private static String safe(ResultSet rs, String column) {
+        try {
+            return rs.getString(column);
+        } catch (SQLException e) {
+            return "?";
+        }
+    }
+
+    // ---- delete -----------------------------------------------------------------------------------
+
+    /** Deletes a simulation and (by the schema's ON DELETE CASCADE) everything it owns; false if there was none. */
     public boolean delete(long id) {
-        throw new UnsupportedOperationException("issue 3");
+        return db.jdbi().withHandle(h -> h.createUpdate("DELETE FROM \"Simulation\" WHERE id = :id")
+                .bind("id", id).execute()) > 0;
     }
 
-    /** Applies an update under the state rules in one statement; true if anything changed. */
+    // ---- state ------------------------------------------------------------------------------------
+
+    /**
+     * Applies an update under the state rules; true if it was accepted (the simulation exists and
+     * was not COMPLETED, FAILED or CANCELED when the statement ran), false otherwise, with nothing
+     * changed.
+     *
+     * <p>Rules, all in the statements' SQL: a terminal simulation never changes (so a finished job
+     * cannot become CANCELED); end_time is set once; merge_id and job_dir update when given;
+     * array_id and collect_id change only to a non-zero value. Fields of the other platform's
+     * variant (job_dir on a DIRECT simulation) match no row and are ignored.
+     *
+     * <p>The Simulation row is updated first: its guarded UPDATE decides acceptance and holds the
+     * row lock to the end of the transaction, so the variant-table fields are written only as part
+     * of an accepted update, even when that very update makes the simulation terminal.
+     */
     public boolean update(long simulationId, SimulationUpdate update) {
-        throw new UnsupportedOperationException("issue 3");
+        require(update != null, "no update given");
+        boolean touchesVariant = update.mergeId() != null || update.jobDir() != null
+                || update.arrayId() != null || update.collectId() != null;
+        if (!touchesVariant) {
+            return db.jdbi().withHandle(h -> updateSimulationRow(h, simulationId, update));
+        }
+        return db.jdbi().inTransaction(h -> {
+            if (!updateSimulationRow(h, simulationId, update)) {
+                return false;
+            }
+            if (update.mergeId() != null) {
+                h.createUpdate("UPDATE \"CelerySimulation\" SET merge_id = :mergeId WHERE id = :id")
+                        .bind("id", simulationId).bind("mergeId", update.mergeId()).execute();
+            }
+            if (update.jobDir() != null || update.arrayId() != null || update.collectId() != null) {
+                h.createUpdate("""
+                                UPDATE "BatchSimulation" SET
+                                    job_dir = COALESCE(:jobDir, job_dir),
+                                    array_id = COALESCE(NULLIF(:arrayId, 0), array_id),
+                                    collect_id = COALESCE(NULLIF(:collectId, 0), collect_id)
+                                WHERE id = :id""")
+                        .bind("id", simulationId)
+                        .bind("jobDir", update.jobDir())
+                        .bind("arrayId", update.arrayId())
+                        .bind("collectId", update.collectId())
+                        .execute();
+            }
+            return true;
+        });
+    }
+
+    private boolean updateSimulationRow(Handle h, long simulationId, SimulationUpdate update) {
+        return h.createUpdate("""
+                        UPDATE "Simulation" SET
+                            job_state = COALESCE(:state, job_state),
+                            end_time = COALESCE(end_time, :endTime)
+                        WHERE id = :id AND job_state NOT IN """ + TERMINAL_STATES_SQL)
+                .bind("id", simulationId)
+                .bind("state", update.state() == null ? null : update.state().name())
+                .bindByType("endTime", truncate(update.endTime()), Instant.class)
+                .execute() == 1;
     }
 
     /**
-     * Cancels a simulation that is not finished, and its unfinished tasks, atomically.
+     * Cancels a simulation that is not finished, and its unfinished tasks, atomically. The simulation
+     * and those tasks become CANCELED with their end time set (if it was not set yet); the tasks'
+     * estimated time is cleared, as for any task that ends.
      *
-     * @return false if it was already COMPLETED, FAILED or CANCELED (nothing changed)
+     * @return false if it was COMPLETED, FAILED or CANCELED already, or UNKNOWN (never submitted; the
+     *         original refuses to cancel those too), or does not exist: nothing changed then
      */
     public boolean cancel(long simulationId) {
-        throw new UnsupportedOperationException("issue 3");
-    }
-
-    /** Gives the simulation a fresh update key, stores only its hash, returns the key (shown once). */
-    public String rotateUpdateKey(long simulationId) {
-        throw new UnsupportedOperationException("issue 3");
+        String now = db.dialect().nowSql();
+        return DeadlockRetry.run(() -> db.jdbi().inTransaction(h -> {
+            int simulations = h.createUpdate("UPDATE \"Simulation\" SET job_state = 'CANCELED', end_time = COALESCE(end_time, "
+                            + now + ") WHERE id = :id AND job_state NOT IN " + NOT_CANCELABLE_SQL)
+                    .bind("id", simulationId).execute();
+            if (simulations == 0) {
+                return false;
+            }
+            h.createUpdate("UPDATE \"Task\" SET task_state = 'CANCELED', end_time = COALESCE(end_time, " + now
+                            + "), estimated_time = NULL, last_update_time = " + now
+                            + " WHERE simulation_id = :id AND task_state NOT IN " + TERMINAL_STATES_SQL)
+                    .bind("id", simulationId).execute();
+            return true;
+        }));
     }
 
     /**
-     * Checks a worker's update key for this simulation in microseconds. Keys stored by the original
-     * (werkzeug password hashes) are verified once, slowly, and then replaced by the fast format.
+     * Lets the simulation's state follow its tasks, as the original's job-status routes do: all tasks
+     * PENDING makes it PENDING, all FAILED makes it FAILED, any RUNNING makes it RUNNING; otherwise
+     * (for instance while merging) it stays. One statement: the task counts are read by the same
+     * UPDATE that writes, and a simulation that is UNKNOWN, COMPLETED, FAILED or CANCELED is left alone.
+     *
+     * <p>The HTTP layer calls this where the original recomputed the state: on a job-status read
+     * ({@code GET /jobs}), and may call it after a task update that reports RUNNING.
+     *
+     * @return true if the simulation's state changed
+     */
+    public boolean followTasks(long simulationId) {
+        return db.jdbi().withHandle(h -> h.createUpdate("UPDATE \"Simulation\" SET job_state = " + STATE_FROM_TASKS
+                        + " WHERE id = :id AND job_state NOT IN ('UNKNOWN', 'COMPLETED', 'FAILED', 'CANCELED')"
+                        + " AND job_state <> " + STATE_FROM_TASKS)
+                .bind("id", simulationId).execute() == 1);
+    }
+
+    // ---- update keys ------------------------------------------------------------------------------
+
+    /**
+     * Gives the simulation a fresh update key, stores only its hash, returns the key (shown once).
+     *
+     * @throws IllegalArgumentException if there is no such simulation
+     */
+    public String rotateUpdateKey(long simulationId) {
+        String key = UpdateKey.generate();
+        int rows = db.jdbi().withHandle(h -> h.createUpdate(
+                        "UPDATE \"Simulation\" SET update_key_hash = :hash WHERE id = :id")
+                .bind("id", simulationId).bind("hash", UpdateKey.hash(key)).execute());
+        require(rows == 1, "simulation " + simulationId + " does not exist");
+        return key;
+    }
+
+    /**
+     * Checks a worker's update key for this simulation: one indexed read and a SHA-256, microseconds.
+     * Keys stored by the original (werkzeug password hashes) are verified once, slowly, and then
+     * replaced by the fast format; the replacement is guarded by the old hash, so a key rotated in
+     * the meantime is never overwritten.
      */
     public boolean checkUpdateKey(long simulationId, String updateKey) {
-        throw new UnsupportedOperationException("issue 3");
+        if (updateKey == null || updateKey.isEmpty()) {
+            return false;
+        }
+        Optional<String> stored = db.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT update_key_hash FROM \"Simulation\" WHERE id = :id")
+                .bind("id", simulationId).mapTo(String.class).findOne());
+        if (stored.isEmpty() || stored.get() == null || !UpdateKey.verify(stored.get(), updateKey)) {
+            return false;
+        }
+        if (UpdateKey.isLegacy(stored.get())) {
+            db.jdbi().useHandle(h -> h.createUpdate(
+                            "UPDATE \"Simulation\" SET update_key_hash = :fast WHERE id = :id AND update_key_hash = :legacy")
+                    .bind("id", simulationId)
+                    .bind("fast", UpdateKey.hash(updateKey))
+                    .bind("legacy", stored.get())
+                    .execute());
+        }
+        return true;
+    }
+
+    private static Instant truncate(Instant t) {
+        return t == null ? null : t.truncatedTo(ChronoUnit.MICROS);
     }
 
     Database db() {

@@ -1,41 +1,229 @@
 package io.yaptide.store.tasks;
 
 import io.yaptide.store.db.Database;
+import io.yaptide.store.db.DeadlockRetry;
+import io.yaptide.store.db.Dialect;
+import io.yaptide.store.db.NullableColumns;
+import io.yaptide.store.simulations.JobState;
+import io.yaptide.store.simulations.Platform;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.SqlStatement;
 
-/** Tasks of simulations. API agreed for issue 3; bodies are filled in by the storage work. */
+/**
+ * Tasks of simulations, and the worker's progress updates under the original's rules.
+ *
+ * <p>The original read a task, changed it in Python and wrote it back, so two workers (or a worker
+ * and a cancel) could overwrite each other. Here an update is ONE UPDATE statement: its WHERE clause
+ * refuses a task that is already COMPLETED, FAILED or CANCELED, and its SET expressions read the
+ * row as it is when the statement runs (set-once times, the end clearing the estimate, COMPLETED
+ * copying the requested primaries, zero meaning "no news"). The database serialises statements on
+ * the row, so concurrent updates compose instead of overwriting, and nothing is ever read first.
+ * A progress update without a celery id is a single autocommit statement: one round trip.
+ */
 public final class TaskStore {
+
+    private static final String SELECT_TASK = """
+            SELECT t.id, t.simulation_id, t.task_id, t.requested_primaries, t.simulated_primaries, t.task_state,
+                   t.estimated_time, t.start_time, t.end_time, t.platform, t.last_update_time, c.celery_id
+            FROM "Task" t
+            LEFT JOIN "CeleryTask" c ON c.id = t.id
+            """;
+
+    /**
+     * The rules of {@link TaskUpdate}, as one statement. In SET, column names mean the row's values
+     * before this statement, so each expression sees the old row:
+     * <ul>
+     *   <li>state, primaries: a null parameter (not sent) or 0 (for numbers) keeps the old value;</li>
+     *   <li>COMPLETED copies the requested primaries (the new ones if this update sends them);</li>
+     *   <li>estimated_time: cleared when the task has or gets an end time, else a non-zero estimate;</li>
+     *   <li>start_time, end_time: COALESCE keeps a time once set;</li>
+     *   <li>last_update_time: refreshed by every accepted update.</li>
+     * </ul>
+     */
+    private static final String UPDATE_TASK_TEMPLATE = """
+            UPDATE "Task" SET
+                task_state = COALESCE(:state, task_state),
+                requested_primaries = COALESCE(NULLIF(:requested, 0), requested_primaries),
+                simulated_primaries = CASE
+                    WHEN :state = 'COMPLETED' THEN COALESCE(NULLIF(:requested, 0), requested_primaries)
+                    ELSE COALESCE(NULLIF(:simulated, 0), simulated_primaries) END,
+                estimated_time = CASE
+                    WHEN end_time IS NOT NULL OR :endGiven = 1 THEN NULL
+                    ELSE COALESCE(NULLIF(:estimated, 0), estimated_time) END,
+                start_time = COALESCE(start_time, :startTime),
+                end_time = COALESCE(end_time, :endTime),
+                last_update_time = %s
+            WHERE simulation_id = :simulationId AND task_id = :taskId
+              AND task_state NOT IN ('COMPLETED', 'FAILED', 'CANCELED')""";
+
+    /**
+     * celery_id lives in CeleryTask. It is written only after the Task statement above accepted the
+     * update in the same transaction, which then holds the task's row lock: so the id changes exactly
+     * when the rest of the update is accepted, including an update that itself ends the task.
+     */
+    private static final String UPDATE_CELERY_ID = """
+            UPDATE "CeleryTask" SET celery_id = :celeryId
+            WHERE id = (SELECT t.id FROM "Task" t WHERE t.simulation_id = :simulationId AND t.task_id = :taskId)
+              AND celery_id <> :celeryId""";
+
     private final Database db;
+    private final String updateTaskSql;
 
     public TaskStore(Database db) {
         this.db = db;
+        this.updateTaskSql = UPDATE_TASK_TEMPLATE.formatted(db.dialect().nowSql());
     }
 
     /** Tasks of a simulation ordered by task number. */
     public List<Task> listBySimulation(long simulationId) {
-        throw new UnsupportedOperationException("issue 3");
+        return db.jdbi().withHandle(h -> h.createQuery(SELECT_TASK + "WHERE t.simulation_id = :simulationId ORDER BY t.task_id")
+                .bind("simulationId", simulationId)
+                .map((rs, ctx) -> map(rs, db.dialect()))
+                .list());
     }
 
     /** A task by simulation and task number. */
     public Optional<Task> find(long simulationId, int taskId) {
-        throw new UnsupportedOperationException("issue 3");
+        return db.jdbi().withHandle(h -> h.createQuery(SELECT_TASK + "WHERE t.simulation_id = :simulationId AND t.task_id = :taskId")
+                .bind("simulationId", simulationId)
+                .bind("taskId", taskId)
+                .map((rs, ctx) -> map(rs, db.dialect()))
+                .findOne());
     }
 
-    /** Applies a worker's update under the rules of {@link TaskUpdate}, in one statement; true if accepted. */
+    /**
+     * Applies a worker's update under the rules of {@link TaskUpdate}, in one statement; true if
+     * accepted (the task exists and had not finished), false with nothing changed otherwise.
+     */
     public boolean update(long simulationId, int taskId, TaskUpdate update) {
-        throw new UnsupportedOperationException("issue 3");
+        if (update == null) {
+            throw new IllegalArgumentException("no task update given");
+        }
+        if (update.celeryId() == null) {
+            return db.jdbi().withHandle(h -> bindUpdate(h.createUpdate(updateTaskSql), simulationId, taskId, update)
+                    .execute() == 1);
+        }
+        return db.jdbi().inTransaction(h -> {
+            if (bindUpdate(h.createUpdate(updateTaskSql), simulationId, taskId, update).execute() != 1) {
+                return false;
+            }
+            h.createUpdate(UPDATE_CELERY_ID)
+                    .bind("simulationId", simulationId)
+                    .bind("taskId", taskId)
+                    .bind("celeryId", update.celeryId())
+                    .execute();
+            return true;
+        });
     }
 
-    /** Applies updates for many tasks of one simulation as one batch; returns which were accepted. */
+    /**
+     * Applies updates for many tasks of one simulation as one JDBC batch in one transaction; returns,
+     * by task number, which were accepted. Tasks are written in task-number order, so two batches
+     * over the same tasks lock them in the same order.
+     */
     public Map<Integer, Boolean> updateBatch(long simulationId, Map<Integer, TaskUpdate> updates) {
-        throw new UnsupportedOperationException("issue 3");
+        if (updates == null || updates.isEmpty()) {
+            return Map.of();
+        }
+        TreeMap<Integer, TaskUpdate> ordered = new TreeMap<>();
+        updates.forEach((taskId, update) -> {
+            if (taskId == null || update == null) {
+                throw new IllegalArgumentException("a batch of task updates has a missing task number or update");
+            }
+            ordered.put(taskId, update);
+        });
+        return DeadlockRetry.run(() -> db.jdbi().inTransaction(h -> applyBatch(h, simulationId, ordered)));
+    }
+
+    private Map<Integer, Boolean> applyBatch(Handle h, long simulationId, TreeMap<Integer, TaskUpdate> ordered) {
+        PreparedBatch batch = h.prepareBatch(updateTaskSql);
+        List<Integer> taskIds = new ArrayList<>(ordered.keySet());
+        for (Map.Entry<Integer, TaskUpdate> e : ordered.entrySet()) {
+            bindUpdate(batch, simulationId, e.getKey(), e.getValue()).add();
+        }
+        int[] counts = batch.execute();
+        Map<Integer, Boolean> accepted = new TreeMap<>();
+        PreparedBatch celery = null;
+        for (int i = 0; i < taskIds.size(); i++) {
+            int taskId = taskIds.get(i);
+            boolean ok = counts[i] == 1;
+            accepted.put(taskId, ok);
+            String celeryId = ordered.get(taskId).celeryId();
+            if (ok && celeryId != null) {
+                if (celery == null) {
+                    celery = h.prepareBatch(UPDATE_CELERY_ID);
+                }
+                celery.bind("simulationId", simulationId).bind("taskId", taskId).bind("celeryId", celeryId).add();
+            }
+        }
+        if (celery != null) {
+            celery.execute();
+        }
+        return Collections.unmodifiableMap(accepted);
+    }
+
+    private static <S extends SqlStatement<S>> S bindUpdate(S statement, long simulationId, int taskId, TaskUpdate u) {
+        return statement
+                .bind("simulationId", simulationId)
+                .bind("taskId", taskId)
+                .bind("state", u.state() == null ? null : u.state().name())
+                .bind("requested", u.requestedPrimaries())
+                .bind("simulated", u.simulatedPrimaries())
+                .bind("estimated", u.estimatedTime())
+                .bindByType("startTime", micros(u.startTime()), Instant.class)
+                .bindByType("endTime", micros(u.endTime()), Instant.class)
+                // whether the update sends an end time, as a plain flag: a NULL timestamp parameter
+                // tested with IS NULL has no type PostgreSQL could infer
+                .bind("endGiven", u.endTime() != null ? 1 : 0);
+    }
+
+    /** Both databases keep microseconds; truncating here makes what we write what we read back. */
+    private static Instant micros(Instant t) {
+        return t == null ? null : t.truncatedTo(ChronoUnit.MICROS);
     }
 
     /** Removes one task of one simulation; false if there was none. */
     public boolean delete(long simulationId, int taskId) {
-        throw new UnsupportedOperationException("issue 3");
+        return db.jdbi().withHandle(h -> h.createUpdate(
+                        "DELETE FROM \"Task\" WHERE simulation_id = :simulationId AND task_id = :taskId")
+                .bind("simulationId", simulationId)
+                .bind("taskId", taskId)
+                .execute()) > 0;
+    }
+
+    static Task map(ResultSet rs, Dialect dialect) throws SQLException {
+        long id = rs.getLong("id");
+        long simulationId = rs.getLong("simulation_id");
+        int taskId = rs.getInt("task_id");
+        int requested = rs.getInt("requested_primaries");
+        int simulated = rs.getInt("simulated_primaries");
+        String stateText = rs.getString("task_state");
+        JobState state = JobState.parse(stateText).orElseThrow(() -> new IllegalStateException(
+                "task " + id + " has an unknown task_state in the database: " + stateText));
+        Integer estimated = NullableColumns.integer(rs, "estimated_time");
+        Instant start = dialect.readTime(rs, "start_time");
+        Instant end = dialect.readTime(rs, "end_time");
+        Instant lastUpdate = dialect.readTime(rs, "last_update_time");
+        String platform = rs.getString("platform");
+        if (Platform.DIRECT.name().equalsIgnoreCase(platform)) {
+            return new DirectTask(id, simulationId, taskId, requested, simulated, state, estimated, start, end,
+                    lastUpdate, rs.getString("celery_id"));
+        }
+        if (Platform.BATCH.name().equalsIgnoreCase(platform)) {
+            return new BatchTask(id, simulationId, taskId, requested, simulated, state, estimated, start, end, lastUpdate);
+        }
+        throw new IllegalStateException("task " + id + " has an unknown platform in the database: " + platform);
     }
 
     Database db() {

@@ -2,6 +2,13 @@ package io.yaptide.store.tasks;
 
 import io.yaptide.store.simulations.JobState;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
+import java.time.temporal.ChronoField;
 
 /**
  * A worker's progress report for one task (the original's {@code update_dict}); null fields are left
@@ -16,8 +23,36 @@ import java.time.Instant;
 public record TaskUpdate(JobState state, Integer requestedPrimaries, Integer simulatedPrimaries,
                          Integer estimatedTime, Instant startTime, Instant endTime, String celeryId) {
 
-    /** Parses {@code YYYY-MM-DD HH:MM:SS.ffffff} (UTC), as workers send it. */
+    /**
+     * The worker's format, Python's {@code str(datetime)}: the fraction (1 to 6 digits, as
+     * {@code strptime('%f')} accepts) is optional because Python leaves it out when the microsecond
+     * is zero.
+     */
+    private static final DateTimeFormatter WORKER_TIME = new DateTimeFormatterBuilder()
+            .appendPattern("uuuu-MM-dd HH:mm:ss")
+            .optionalStart().appendFraction(ChronoField.MICRO_OF_SECOND, 1, 6, true).optionalEnd()
+            .toFormatter()
+            .withResolverStyle(ResolverStyle.STRICT);
+
+    /** A report that only changes the state. */
+    public static TaskUpdate state(JobState state) {
+        return new TaskUpdate(state, null, null, null, null, null, null);
+    }
+
+    /**
+     * Parses {@code YYYY-MM-DD HH:MM:SS.ffffff} or {@code YYYY-MM-DD HH:MM:SS} (UTC), as workers send it.
+     *
+     * @throws IllegalArgumentException naming the text and the expected format
+     */
     public static Instant parseWorkerTime(String text) {
-        throw new UnsupportedOperationException("issue 3");
+        if (text == null) {
+            throw new IllegalArgumentException("missing time: expected YYYY-MM-DD HH:MM:SS.ffffff (UTC)");
+        }
+        try {
+            return LocalDateTime.parse(text.strip(), WORKER_TIME).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("invalid time '" + text
+                    + "': expected YYYY-MM-DD HH:MM:SS.ffffff (UTC), for example 2024-10-29 22:23:14.123456");
+        }
     }
 }

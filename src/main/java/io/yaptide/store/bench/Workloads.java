@@ -1,0 +1,41 @@
+package io.yaptide.store.bench;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The registry of workloads by name: the one place to add a benchmark. Names are interfaces
+ * (scripts and the README refer to them); {@code bench/run} with no names runs the defaults, in
+ * this order.
+ */
+public final class Workloads {
+    /** A registered workload and whether {@code bench/run} without arguments runs it. */
+    public record Entry(Workload workload, boolean byDefault, String description) {
+    }
+
+    private static final Map<String, Entry> ALL = new LinkedHashMap<>();
+
+    static {
+        register("task_updates_1thread", new TaskUpdates(1), true, "progress updates of one task, 1 thread (updates/s)");
+        register("task_updates_8threads", new TaskUpdates(8), true, "progress updates of one task, 8 threads (updates/s)");
+        register("ingest", new Ingest(), true, "json_with_results.json stored 20 times as result sets (MB/s of JSON)");
+        register("read_pages_json", new ReadPages(true), true, "all pages of those results, decoded (MB/s of JSON)");
+        register("read_pages_raw", new ReadPages(false), true, "all pages of those results, as stored gzip (MB/s of JSON)");
+        register("gzip_levels", new GzipLevels(), false, "gzip levels 1-9 on the fixture's pages: speed and ratio (no database)");
+    }
+
+    private Workloads() {
+    }
+
+    /** Adds a workload under a name (for instance the HTTP workloads, from their own package). */
+    public static synchronized void register(String name, Workload workload, boolean byDefault, String description) {
+        if (ALL.putIfAbsent(name, new Entry(workload, byDefault, description)) != null) {
+            throw new IllegalStateException("workload " + name + " registered twice");
+        }
+    }
+
+    public static synchronized Map<String, Entry> all() {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(ALL));
+    }
+}

@@ -1,0 +1,8 @@
+package io.yaptide.store.results;
+
+/** A result set that is not in the shape workers post; the message says what is wrong (a 400 for HTTP). */
+public class InvalidResultSetException extends IllegalArgumentException {
+    public InvalidResultSetException(String problem) {
+        super(problem);
+    }
+}

@@ -1,0 +1,230 @@
+package io.yaptide.store.results;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Converts between a result set as JSON and what {@link ResultStore} stores.
+ *
+ * <h2>In: a worker's result set</h2>
+ * The shape workers post (and {@code json_with_results.json} holds):
+ * <pre>{"estimators": [{"name": "z_profile_", "metadata": {...},
+ *                  "pages": [{"metadata": {"page_number": "0", ...}, "dimensions": 1,
+ *                             "data": {...}, "axis_dim1": {...}}, ...]}, ...], ...}</pre>
+ * Other top-level fields ({@code message}, {@code simulation_id}, {@code update_key}) are ignored
+ * here. As in the original, an estimator stores its {@code metadata} object and each page stores the
+ * whole page object (metadata included). The page number is {@code metadata.page_number} (the
+ * original's rule; it arrives as a string such as {@code "0"} or as a number); a page without one
+ * gets its index in the list, where the original failed. Within one estimator a page number seen
+ * twice keeps the later page, as the original's update-in-place did.
+ *
+ * <p>{@link #decode(byte[])} does not build a JSON tree: it walks the tokens and compresses each page
+ * straight from its bytes in the request, so a 2.5 MB result set is never copied into objects and
+ * written out again. Each stored page is therefore the exact JSON text the worker sent.
+ *
+ * <h2>Out: the original's {@code GET /results} body</h2>
+ * <pre>{"message": "Results for job: JOB", "estimators": [{"metadata": {...}, "name": "...",
+ *                                               "pages": [page, ...]}, ...]}</pre>
+ * {@link #write} splices the stored JSON of each estimator and page into that body without parsing
+ * it: estimators in stored order, pages by page number.
+ */
+public final class ResultSetCodec {
+
+    private static final JsonFactory JSON = Payload.MAPPER.getFactory();
+
+    /** An estimator with its pages, read back for a response. */
+    public record EstimatorPages(Estimator estimator, List<ResultPage> pages) {
+    }
+
+    private ResultSetCodec() {
+    }
+
+    /**
+     * Reads a worker's result set into estimators ready for {@link ResultStore#storeResults}.
+     *
+     * @throws InvalidResultSetException naming what is wrong, for JSON of another shape
+     */
+    public static List<EstimatorResult> decode(byte[] json) {
+        try (JsonParser p = JSON.createParser(json)) {
+            expect(p.nextToken() == JsonToken.START_OBJECT, "a result set must be a JSON object with an \"estimators\" list");
+            List<EstimatorResult> estimators = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                if (field.equals("estimators")) {
+                    estimators = readEstimators(p, json);
+                } else {
+                    p.skipChildren();
+                }
+            }
+            expect(estimators != null, "the result set has no \"estimators\" list");
+            return estimators;
+        } catch (JsonParseException e) {
+            throw new InvalidResultSetException("the result set is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<EstimatorResult> readEstimators(JsonParser p, byte[] json) throws IOException {
+        expect(p.currentToken() == JsonToken.START_ARRAY, "\"estimators\" must be a list");
+        List<EstimatorResult> estimators = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            int index = estimators.size();
+            expect(p.currentToken() == JsonToken.START_OBJECT, "estimator #" + index + " must be an object");
+            String name = null;
+            Payload metadata = null;
+            List<EstimatorResult.PageData> pages = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "name" -> {
+                        expect(value == JsonToken.VALUE_STRING && !p.getText().isBlank(),
+                                "estimator #" + index + " needs a non-empty \"name\" string");
+                        name = p.getText();
+                    }
+                    case "metadata" -> metadata = value == JsonToken.VALUE_NULL ? null : slice(p, json);
+                    case "pages" -> pages = readPages(p, json, "estimator #" + index);
+                    default -> p.skipChildren();
+                }
+            }
+            expect(name != null, "estimator #" + index + " has no \"name\"");
+            expect(pages != null, "estimator " + name + " has no \"pages\" list");
+            estimators.add(new EstimatorResult(name, metadata, pages));
+        }
+        return estimators;
+    }
+
+    private static List<EstimatorResult.PageData> readPages(JsonParser p, byte[] json, String owner) throws IOException {
+        expect(p.currentToken() == JsonToken.START_ARRAY, owner + ": \"pages\" must be a list");
+        Map<Integer, EstimatorResult.PageData> byNumber = new LinkedHashMap<>();
+        int index = 0;
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            expect(p.currentToken() == JsonToken.START_OBJECT, owner + ": page #" + index + " must be an object");
+            int start = (int) p.currentTokenLocation().getByteOffset();
+            Integer number = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if (field.equals("metadata") && value == JsonToken.START_OBJECT) {
+                    number = readPageNumber(p, owner + ": page #" + index);
+                } else {
+                    p.skipChildren();
+                }
+            }
+            int end = (int) p.currentTokenLocation().getByteOffset() + 1;
+            int pageNumber = number != null ? number : index;
+            byNumber.remove(pageNumber); // a repeated number keeps the later page, at its position
+            byNumber.put(pageNumber, new EstimatorResult.PageData(pageNumber, Payload.ofJsonBytes(json, start, end - start)));
+            index++;
+        }
+        return new ArrayList<>(byNumber.values());
+    }
+
+    /** Reads {@code page_number} from a page's metadata object, consuming the object. */
+    private static Integer readPageNumber(JsonParser p, String where) throws IOException {
+        Integer number = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            if (field.equals("page_number")) {
+                if (value == JsonToken.VALUE_NUMBER_INT) {
+                    number = p.getIntValue();
+                } else if (value == JsonToken.VALUE_STRING) {
+                    try {
+                        number = Integer.parseInt(p.getText().strip());
+                    } catch (NumberFormatException e) {
+                        throw new InvalidResultSetException(where + ": page_number \"" + p.getText() + "\" is not an integer");
+                    }
+                } else {
+                    expect(value == JsonToken.VALUE_NULL, where + ": page_number must be an integer");
+                }
+            } else {
+                p.skipChildren();
+            }
+        }
+        return number;
+    }
+
+    /** The current value as a payload: objects and arrays straight from their bytes in the input. */
+    private static Payload slice(JsonParser p, byte[] json) throws IOException {
+        if (p.currentToken().isScalarValue()) {
+            return Payload.ofJson(Payload.MAPPER.readTree(p)); // unusual metadata; not worth a fast path
+        }
+        int start = (int) p.currentTokenLocation().getByteOffset();
+        p.skipChildren();
+        int end = (int) p.currentTokenLocation().getByteOffset() + 1;
+        return Payload.ofJsonBytes(json, start, end - start);
+    }
+
+    /** The body of the original's {@code GET /results} response, as UTF-8 JSON bytes. */
+    public static byte[] toJsonBytes(String message, List<EstimatorPages> estimators) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
+        write(out, message, estimators);
+        return out.toByteArray();
+    }
+
+    /**
+     * Writes the body of the original's {@code GET /results} response to {@code out} (not closed).
+     * The envelope is written by hand so that stored JSON is copied as bytes, never re-encoded.
+     */
+    public static void write(OutputStream out, String message, List<EstimatorPages> estimators) {
+        try {
+            out.write(ascii("{\"message\":"));
+            out.write(Payload.MAPPER.writeValueAsBytes(message));
+            out.write(ascii(",\"estimators\":["));
+            boolean firstEstimator = true;
+            for (EstimatorPages e : estimators) {
+                out.write(ascii(firstEstimator ? "{\"metadata\":" : ",{\"metadata\":"));
+                firstEstimator = false;
+                writeStored(out, e.estimator().metadata());
+                out.write(ascii(",\"name\":"));
+                out.write(Payload.MAPPER.writeValueAsBytes(e.estimator().name()));
+                out.write(ascii(",\"pages\":["));
+                boolean firstPage = true;
+                for (ResultPage page : e.pages()) {
+                    if (!firstPage) {
+                        out.write(',');
+                    }
+                    firstPage = false;
+                    writeStored(out, page.data());
+                }
+                out.write(ascii("]}"));
+            }
+            out.write(ascii("]}"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Splices a stored JSON value in as it is (null for a row without data). */
+    private static void writeStored(OutputStream out, Payload payload) throws IOException {
+        if (payload == null) {
+            out.write(ascii("null"));
+        } else {
+            out.write(payload.jsonBytes());
+        }
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static void expect(boolean condition, String problem) {
+        if (!condition) {
+            throw new InvalidResultSetException(problem);
+        }
+    }
+}
