@@ -20,6 +20,14 @@ import picocli.CommandLine.Spec;
                 DbCommand.Stamp.class,
                 DbCommand.Current.class,
                 DbCommand.History.class,
+                DbOpsCommands.Url.class,
+                DbOpsCommands.Shell.class,
+                DbOpsCommands.Inspect.class,
+                DbOpsCommands.Backup.class,
+                DbOpsCommands.Restore.class,
+                DbOpsCommands.Rehearse.class,
+                DbOpsCommands.NewRevision.class,
+                DbOpsCommands.Clean.class,
         })
 public final class DbCommand implements Runnable {
 
@@ -75,16 +83,62 @@ public final class DbCommand implements Runnable {
         }
     }
 
-    @Command(name = "upgrade", description = "Upgrade the schema to REVISION (default: head).")
+    @Command(name = "upgrade", description = {
+            "Upgrade the schema to REVISION (default: head).",
+            "On PostgreSQL a verified backup is taken first (unless --no-backup); if the upgrade fails, the",
+            "revision the database is still at and the command that restores the backup are printed."})
     static final class Upgrade extends DbSubcommand {
         @Parameters(arity = "0..1", paramLabel = "REVISION", description = "Revision id (or prefix), or head.")
         String target;
 
+        @picocli.CommandLine.Option(names = "--no-backup", description = "Skip the backup before a PostgreSQL upgrade.")
+        boolean noBackup;
+
+        @picocli.CommandLine.Option(names = "--backup-file", paramLabel = "FILE",
+                description = "Where to write that backup (default: $YAPTIDE_BACKUP_DIR or backups/, named by database, revision and time).")
+        java.nio.file.Path backupFile;
+
         @Override
         public Integer call() {
             Migrator m = migrator();
-            printOutcome("upgrade", m.upgrade(target == null ? Migrator.HEAD : target));
+            String goal = target == null ? Migrator.HEAD : target;
+            java.nio.file.Path backup = null;
+            if (resolved().url().isPostgres() && !noBackup && hasWork(m, goal)) {
+                io.yaptide.store.ops.Backups.Result r = DbOpsCommands.takeBackup(resolved(), GlobalOptions.environment,
+                        backupFile, io.yaptide.store.ops.Backups.Mode.AUTO, line -> {
+                            spec.commandLine().getErr().println(line);
+                            spec.commandLine().getErr().flush();
+                        });
+                backup = r.file();
+                out().println("Backup before upgrading: " + backup + " (" + r.manifest().totalRows()
+                        + " rows, verified); to undo the upgrade: " + DbOpsCommands.restoreCommand(resolved(), backup));
+                out().flush();
+                try {
+                    printOutcome("upgrade", m.upgrade(goal));
+                } catch (io.yaptide.store.migrate.MigrationException e) {
+                    String still;
+                    try {
+                        still = Migrator.label(m.current().orElse(null));
+                    } catch (RuntimeException unreadable) {
+                        still = "unknown (" + unreadable.getMessage() + ")";
+                    }
+                    throw new CliException(ExitCode.MIGRATION, e.getMessage() + "\nThe database is still at revision "
+                            + still + ". To restore the backup taken before the upgrade: " + DbOpsCommands.restoreCommand(resolved(), backup));
+                }
+                return ExitCode.OK;
+            }
+            printOutcome("upgrade", m.upgrade(goal));
             return ExitCode.OK;
+        }
+
+        /** True when the upgrade would apply something (so that a no-op upgrade takes no backup). */
+        private static boolean hasWork(Migrator m, String goal) {
+            String current = m.current().orElse(null);
+            try {
+                return Migrator.indexOf(Migrator.resolve(goal, current)) > Migrator.indexOf(current);
+            } catch (RuntimeException e) {
+                return true; // let the upgrade itself report what is wrong with the target
+            }
         }
     }
 

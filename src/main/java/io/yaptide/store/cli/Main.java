@@ -4,6 +4,9 @@ import io.yaptide.store.config.ConfigException;
 import io.yaptide.store.db.DatabaseUnavailableException;
 import io.yaptide.store.migrate.MigrationException;
 import java.io.PrintWriter;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,10 +22,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Yaptide Store: persistence, admin tools and HTTP service of the Yaptide simulation platform.",
-        subcommands = {
-                DbCommand.class,
-                CommandLine.HelpCommand.class,
-        })
+        // Subcommands are registered in code (COMMANDS), only the one being run when it is known:
+        // building picocli's model of every command costs more start-up time than running list-users.
+        subcommands = {})
 public final class Main implements Runnable {
 
     @Mixin
@@ -45,9 +47,62 @@ public final class Main implements Runnable {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
+    /** Every top-level command by name, in the order help lists them. */
+    static final Map<String, Class<?>> COMMANDS = commands();
+
+    private static Map<String, Class<?>> commands() {
+        Map<String, Class<?>> m = new LinkedHashMap<>();
+        m.put("db", DbCommand.class);
+        m.put("list-users", AdminCommands.ListUsers.class);
+        m.put("add-user", AdminCommands.AddUser.class);
+        m.put("update-user", AdminCommands.UpdateUser.class);
+        m.put("remove-user", AdminCommands.RemoveUser.class);
+        m.put("list-tasks", AdminCommands.ListTasks.class);
+        m.put("remove-task", AdminCommands.RemoveTask.class);
+        m.put("list-simulations", AdminCommands.ListSimulations.class);
+        m.put("remove-simulation", AdminCommands.RemoveSimulation.class);
+        m.put("add-cluster", AdminCommands.AddCluster.class);
+        m.put("list-clusters", AdminCommands.ListClusters.class);
+        m.put("rotate-update-key", AdminCommands.RotateUpdateKey.class);
+        m.put("help", CommandLine.HelpCommand.class);
+        return Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * The command line for {@code args}: with only the named command registered when the first
+     * word names one (the fast path of every admin command), else with all (help, errors).
+     */
+    static CommandLine commandLine(String[] args) {
+        CommandLine cl = new CommandLine(new Main());
+        String name = commandName(args);
+        if (name != null && COMMANDS.containsKey(name) && !name.equals("help")) {
+            cl.addSubcommand(name, COMMANDS.get(name));
+        } else {
+            COMMANDS.forEach(cl::addSubcommand);
+        }
+        return cl;
+    }
+
+    /** The first word that is not a global option (or its value); null if there is none. */
+    static String commandName(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--db")) {
+                i++;
+            } else if (a.startsWith("--db=") || a.matches("-v+") || a.equals("--verbose")) {
+                continue;
+            } else if (a.startsWith("-")) {
+                return null; // --help, --version, or a mistake: let picocli see every command
+            } else {
+                return a;
+            }
+        }
+        return null;
+    }
+
     /** Runs a command line, printing to the given writers; returns the exit code. Used by tests too. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Main());
+        CommandLine cl = commandLine(args);
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(ex, commandLine.getErr()));
@@ -60,6 +115,11 @@ public final class Main implements Runnable {
     static int handle(Exception ex, PrintWriter err) {
         int code;
         String message;
+        if (ex instanceof AdminOutput.Aborted) {
+            err.println("Aborted!"); // the original's last line of a refusal; its reason went to stdout
+            err.flush();
+            return ExitCode.ABORTED;
+        }
         if (ex instanceof CliException c) {
             code = c.exitCode();
             message = c.getMessage();
@@ -72,6 +132,12 @@ public final class Main implements Runnable {
         } else if (ex instanceof MigrationException) {
             code = ExitCode.MIGRATION;
             message = ex.getMessage();
+        } else if (ex instanceof io.yaptide.store.ops.OpsException) {
+            code = ExitCode.ABORTED;
+            message = ex.getMessage();
+        } else if (MissingSchema.of(ex) != null) {
+            code = ExitCode.MIGRATION;
+            message = MissingSchema.of(ex);
         } else {
             code = ExitCode.INTERNAL;
             message = "internal error: " + ex + " (please report it with the command you ran)";

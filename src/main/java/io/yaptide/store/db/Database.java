@@ -44,17 +44,58 @@ public final class Database implements AutoCloseable {
 
     private final DatabaseUrl url;
     private final Dialect dialect;
-    private final HikariDataSource pool;
+    private final DataSource pool;
+    private final AutoCloseable closePool;
     private final Connection memoryKeeper;
     private final Jdbi jdbi;
 
-    private Database(DatabaseUrl url, HikariDataSource pool, Connection memoryKeeper) {
+    private Database(DatabaseUrl url, DataSource pool, AutoCloseable closePool, Connection memoryKeeper) {
         this.url = url;
         this.dialect = url.isPostgres() ? Dialect.POSTGRESQL : Dialect.SQLITE;
         this.pool = pool;
+        this.closePool = closePool;
         this.memoryKeeper = memoryKeeper;
         this.jdbi = Jdbi.create(pool);
         registerTimeMapping(jdbi, dialect);
+    }
+
+    /**
+     * One connection and no pool, for a short single-threaded command (the admin CLI): starting a
+     * pool (and the logging it brings) takes longer than such a command runs.
+     *
+     * @throws DatabaseUnavailableException with one line naming the URL and what to check
+     */
+    public static Database openSingleConnection(DatabaseUrl url) {
+        Connection keeper = null;
+        try {
+            if (url.isSqlite()) {
+                prepareSqliteFile(url);
+            }
+            Properties p = url.isPostgres() ? postgresProperties(url) : sqliteProperties(url);
+            // The driver directly, not DriverManager: that would load every driver on the class path,
+            // and the SQLite driver's start-up initialises the logging system, for nothing here.
+            java.sql.Driver driver = url.isPostgres() ? new org.postgresql.Driver() : new org.sqlite.JDBC();
+            keeper = driver.connect(url.jdbcUrl(), p);
+            SingleConnectionDataSource single = new SingleConnectionDataSource(keeper);
+            return new Database(url, single, single, null);
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(keeper);
+            if (e instanceof DatabaseUnavailableException d) {
+                throw d;
+            }
+            throw unavailable(url, e);
+        }
+    }
+
+    static Properties postgresProperties(DatabaseUrl url) {
+        Properties p = new Properties();
+        url.user().ifPresent(u -> p.setProperty("user", u));
+        url.password().ifPresent(pw -> p.setProperty("password", pw));
+        p.setProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT_SECONDS));
+        p.setProperty("loginTimeout", String.valueOf(CONNECT_TIMEOUT_SECONDS));
+        p.setProperty("ApplicationName", "yaptide-store");
+        p.setProperty("reWriteBatchedInserts", "true");
+        return p;
     }
 
     /** Opens a pool with the default size. */
@@ -78,7 +119,7 @@ public final class Database implements AutoCloseable {
                 }
             }
             HikariDataSource pool = new HikariDataSource(poolConfig(url, poolSize));
-            return new Database(url, pool, keeper);
+            return new Database(url, pool, pool, keeper);
         } catch (HikariPool.PoolInitializationException e) {
             closeQuietly(keeper);
             throw unavailable(url, e.getCause() != null ? e.getCause() : e);
@@ -225,7 +266,11 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
-        pool.close();
+        try {
+            closePool.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the connections of " + url + " failed: " + e.getMessage(), e);
+        }
         closeQuietly(memoryKeeper);
     }
 }

@@ -48,9 +48,14 @@ public final class Migrator {
     /** Liquibase's bookkeeping table; unquoted, so lower case on PostgreSQL. */
     static final String CHANGELOG_TABLE = "databasechangelog";
 
+    /** Held strongly: java.util.logging forgets the level of a logger nobody references. */
+    private static final Logger LIQUIBASE_LOGGER = Logger.getLogger("liquibase");
+
     static {
         // Liquibase talks through java.util.logging and would print INFO lines on every command.
-        Logger.getLogger("liquibase").setLevel(Level.WARNING);
+        LIQUIBASE_LOGGER.setLevel(Level.WARNING);
+        // The update summary is a command argument, configured under liquibase.command.*; it went to stdout.
+        System.setProperty("liquibase.command.showSummaryOutput", "LOG");
         System.setProperty("liquibase.analytics.enabled", "false");
         System.setProperty("liquibase.showBanner", "false");
         System.setProperty("liquibase.showSummaryOutput", "LOG");

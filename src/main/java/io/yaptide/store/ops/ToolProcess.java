@@ -1,0 +1,110 @@
+package io.yaptide.store.ops;
+
+import io.yaptide.store.config.DatabaseUrl;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Runs pg_dump / pg_restore with the connection in arguments and the password in PGPASSWORD, never
+ * on the command line (where {@code ps} would show it to every user of the machine).
+ */
+final class ToolProcess {
+
+    private ToolProcess() {
+    }
+
+    /** Connection arguments for the PostgreSQL client programs. */
+    static List<String> connectionArgs(DatabaseUrl url) {
+        List<String> args = new ArrayList<>(List.of("--host", url.host(), "--port", String.valueOf(url.port())));
+        url.user().ifPresent(u -> {
+            args.add("--username");
+            args.add(u);
+        });
+        args.add("--no-password"); // never wait for a prompt: the password comes from PGPASSWORD or not at all
+        return args;
+    }
+
+    static Map<String, String> environment(DatabaseUrl url, Map<String, String> base) {
+        Map<String, String> env = new java.util.HashMap<>(base);
+        url.password().ifPresent(pw -> env.put("PGPASSWORD", pw));
+        return env;
+    }
+
+    static Path require(ExternalTool tool, Map<String, String> env) {
+        return tool.find(env).orElseThrow(() -> new OpsException(tool.missingMessage()));
+    }
+
+    /**
+     * Runs a command, handing each stdout line to {@code stdout} and each stderr line to
+     * {@code stderr}; fails with the last stderr lines when the exit code is not 0.
+     */
+    static void run(List<String> command, Map<String, String> env, Consumer<String> stdout, Consumer<String> stderr) {
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        Deque<String> lastErrors = new ArrayDeque<>();
+        boolean[] sawError = {false};
+        try {
+            Process p = pb.start();
+            p.getOutputStream().close();
+            Thread errReader = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = r.readLine()) != null) {
+                        synchronized (lastErrors) {
+                            boolean error = line.toLowerCase(java.util.Locale.ROOT).contains("error")
+                                    || line.contains("FATAL");
+                            // keep the error lines; plain progress lines only while no error was seen
+                            if (error && !sawError[0]) {
+                                lastErrors.clear();
+                                sawError[0] = true;
+                            }
+                            if (!error && sawError[0]) {
+                                stderr.accept(line);
+                                continue;
+                            }
+                            lastErrors.addLast(line);
+                            if (lastErrors.size() > 3) {
+                                lastErrors.removeFirst();
+                            }
+                        }
+                        stderr.accept(line);
+                    }
+                } catch (IOException ignored) {
+                    // the process ended
+                }
+            }, command.get(0) + "-stderr");
+            errReader.start();
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    stdout.accept(line);
+                }
+            }
+            int code = p.waitFor();
+            errReader.join();
+            if (code != 0) {
+                String name = Path.of(command.get(0)).getFileName().toString();
+                String why;
+                synchronized (lastErrors) {
+                    why = lastErrors.isEmpty() ? "no message" : String.join(" / ", lastErrors);
+                }
+                throw new OpsException(name + " failed (exit " + code + "): " + why);
+            }
+        } catch (IOException e) {
+            throw new OpsException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OpsException("interrupted while running " + command.get(0), e);
+        }
+    }
+}
