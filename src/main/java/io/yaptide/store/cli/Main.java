@@ -64,6 +64,8 @@ public final class Main implements Runnable {
         m.put("add-cluster", AdminCommands.AddCluster.class);
         m.put("list-clusters", AdminCommands.ListClusters.class);
         m.put("rotate-update-key", AdminCommands.RotateUpdateKey.class);
+        m.put("serve", ServeCommand.class);
+        m.put("smoke", SmokeCommand.class);
         m.put("help", CommandLine.HelpCommand.class);
         return Collections.unmodifiableMap(m);
     }
