@@ -54,7 +54,12 @@ public final class Tokens {
 
     public Issued issue(long userId, Kind kind) {
         Instant now = clock.instant();
-        Instant expires = now.plus(kind == Kind.ACCESS ? accessTtl : refreshTtl).truncatedTo(ChronoUnit.SECONDS);
+        // exp carries whole seconds: round up, so a token never lives shorter than configured
+        Instant end = now.plus(kind == Kind.ACCESS ? accessTtl : refreshTtl);
+        Instant expires = end.truncatedTo(ChronoUnit.SECONDS);
+        if (expires.isBefore(end)) {
+            expires = expires.plusSeconds(1);
+        }
         String token = JWT.create()
                 .withSubject(Long.toString(userId))
                 .withIssuedAt(Date.from(now))

@@ -48,8 +48,8 @@ class UserJourneyTest {
             ApiClient.Response login = anna.login("anna", "anna-pw");
             assertThat(login.status()).isEqualTo(202);
             assertThat(login.message()).isEqualTo("Successfully logged in");
-            assertThat(login.json().path("access_exp").asLong()).isBetween(before + 590_000, before + 601_000);
-            assertThat(login.json().path("refresh_exp").asLong()).isBetween(before + 7_190_000, before + 7_201_000);
+            assertThat(login.json().path("access_exp").asLong()).isBetween(before + 599_000, before + 602_000);
+            assertThat(login.json().path("refresh_exp").asLong()).isBetween(before + 7_199_000, before + 7_202_000);
             assertThat(login.headers().allValues("Set-Cookie"))
                     .anySatisfy(c -> assertThat(c).startsWith("access_token=").contains("HttpOnly", "SameSite=Lax"))
                     .anySatisfy(c -> assertThat(c).startsWith("refresh_token=").contains("HttpOnly", "SameSite=Lax"));
