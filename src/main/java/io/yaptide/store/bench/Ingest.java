@@ -8,14 +8,18 @@ import java.util.List;
  * {@code ingest}: MB/s of result JSON stored when {@code json_with_results.json} is stored
  * {@link BenchContext#RESULT_SETS} times, each into its own simulation, the way the HTTP route does
  * it: decode the request bytes (pages compressed on the way) and store the set in one transaction.
- * One untimed round first lets the JIT and the connection pool warm up.
+ * A few untimed rounds first let the JIT and the connection pool warm up.
  */
 final class Ingest implements Workload {
+    private static final int WARMUP_ROUNDS = 5;
+
     @Override
     public void run(BenchContext ctx, Figures out) throws Exception {
         byte[] json = ctx.resultsFixture();
         long warmup = ctx.newSimulation(1).simulation().id();
-        ctx.results().storeResults(warmup, ResultSetCodec.decode(json));
+        for (int i = 0; i < WARMUP_ROUNDS; i++) {
+            ctx.results().storeResults(warmup, ResultSetCodec.decode(json));
+        }
 
         List<Long> simulations = new ArrayList<>();
         for (int i = 0; i < BenchContext.RESULT_SETS; i++) {

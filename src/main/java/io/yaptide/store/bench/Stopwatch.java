@@ -13,17 +13,29 @@ final class Stopwatch {
         void run() throws Exception;
     }
 
+    /**
+     * Multiplies every duration: {@code -Dbench.scale=0.05} makes a quick smoke run (tests); the
+     * figures of such a run mean nothing.
+     */
+    static double scale() {
+        return Double.parseDouble(System.getProperty("bench.scale", "1.0"));
+    }
+
     private Stopwatch() {
+    }
+
+    static long deadlineAfter(double seconds) {
+        return System.nanoTime() + (long) (seconds * scale() * 1e9);
     }
 
     /** Repeats {@code action} for about {@code seconds} (at least once), after {@code warmupSeconds} untimed. */
     static Run repeat(double warmupSeconds, double seconds, Action action) throws Exception {
-        long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+        long warmupEnd = deadlineAfter(warmupSeconds);
         while (System.nanoTime() < warmupEnd) {
             action.run();
         }
         long start = System.nanoTime();
-        long end = start + (long) (seconds * 1e9);
+        long end = deadlineAfter(seconds);
         long n = 0;
         do {
             action.run();

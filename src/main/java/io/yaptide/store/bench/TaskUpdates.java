@@ -43,7 +43,7 @@ final class TaskUpdates implements Workload {
 
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
-            long end = System.nanoTime() + (long) (SECONDS * 1e9);
+            long end = Stopwatch.deadlineAfter(SECONDS);
             List<Callable<long[]>> workers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 workers.add(() -> {

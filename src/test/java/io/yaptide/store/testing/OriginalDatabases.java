@@ -93,6 +93,28 @@ public final class OriginalDatabases {
         return sqliteFile;
     }
 
+    /** Loads the original's PostgreSQL dump into an (empty) PostgreSQL database with {@code psql}. */
+    public static void loadPostgres(io.yaptide.store.config.DatabaseUrl url) {
+        try {
+            ProcessBuilder pb = new ProcessBuilder("bash", "-c",
+                    "xz -dc \"$0\" | psql -X -q -v ON_ERROR_STOP=1 -h \"$1\" -p \"$2\" -U \"$3\" -d \"$4\" >/dev/null",
+                    Fixtures.file("original-db/postgres.sql.xz").toAbsolutePath().toString(),
+                    url.host(), String.valueOf(url.port()), url.user().orElse("postgres"), url.database())
+                    .redirectErrorStream(true);
+            url.password().ifPresent(pw -> pb.environment().put("PGPASSWORD", pw));
+            Process p = pb.start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("loading postgres.sql.xz with psql failed: " + output);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static BufferedReader xzReader(Path file) throws IOException {
         Process p = new ProcessBuilder("xz", "-dc", file.toAbsolutePath().toString())
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();

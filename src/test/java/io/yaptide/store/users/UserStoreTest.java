@@ -5,6 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.yaptide.store.clusters.ClusterStore;
 import io.yaptide.store.results.Payload;
+import io.yaptide.store.results.ResultSetCodec;
+import io.yaptide.store.results.ResultStore;
+import io.yaptide.store.simulations.InputType;
+import io.yaptide.store.simulations.NewSimulation;
+import io.yaptide.store.simulations.Platform;
+import io.yaptide.store.simulations.SimulationStore;
+import io.yaptide.store.simulations.SimulatorType;
+import io.yaptide.store.testing.Fixtures;
 import io.yaptide.store.testing.DatabaseTest;
 import io.yaptide.store.testing.OriginalCredentials;
 import io.yaptide.store.testing.OriginalDatabases;
@@ -167,6 +175,30 @@ class UserStoreTest {
                 Map.entry("Cluster", 1L)));
         assertThat(users.ownedData(other.id())).isEqualTo(new OwnedData(1, 1, 0, 1, 2, 1));
         assertThat(users.ownedData(anna.id()).isEmpty()).isTrue();
+    }
+
+    @DatabaseTest
+    void aCascadeDeleteRemovesWhatTheStoresCreatedForTheUser(TestDatabase db) throws Exception {
+        UserStore users = new UserStore(db.database());
+        SimulationStore simulations = new SimulationStore(db.database());
+        ResultStore results = new ResultStore(db.database());
+        PasswordUser anna = users.createPasswordUser("anna", "pw");
+        long cluster = new ClusterStore(db.database()).create("ares").id();
+        long direct = simulations.create(new NewSimulation("job-1DIRECT", anna.id(), "t", Platform.DIRECT, InputType.EDITOR,
+                SimulatorType.SHIELDHIT, null, 4, 100, Payload.ofJson(Map.of("a", 1)), null)).simulation().id();
+        simulations.create(new NewSimulation("job-2BATCH", anna.id(), "t", Platform.BATCH, InputType.FILES,
+                SimulatorType.FLUKA, cluster, 3, 100, Payload.ofJson(Map.of("b", 2)), null));
+        results.storeResults(direct, ResultSetCodec.decode(Fixtures.readBytes("json_with_results.json")));
+        results.storeLogfiles(direct, Payload.ofJson(Map.of("log", "x")));
+
+        assertThat(users.ownedData(anna.id())).isEqualTo(new OwnedData(2, 7, 2, 4, 21, 1));
+        assertThatThrownBy(() -> users.delete(anna.id(), false)).isInstanceOf(UserHasSimulationsException.class);
+        assertThat(users.delete(anna.id(), true)).isTrue();
+
+        Map<String, Long> counts = SeedRows.counts(db.jdbi());
+        counts.remove("Cluster");
+        assertThat(counts.values()).as(counts.toString()).containsOnly(0L);
+        assertThat(simulations.findByJobId("job-1DIRECT")).isEmpty();
     }
 
     private static String storedHash(TestDatabase db, long id) {
