@@ -67,6 +67,7 @@ public final class ServeCommand implements Callable<Integer> {
             LOG.info("stopping: finishing requests in flight");
             server.close();
             db.close();
+            LOG.info("stopped");
             stopped.countDown();
         }, "yaptide-shutdown"));
         stopped.await();
