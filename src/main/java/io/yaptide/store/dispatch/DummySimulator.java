@@ -94,19 +94,19 @@ public final class DummySimulator implements Dispatcher {
         StringBuilder log = new StringBuilder();
         long started = System.nanoTime();
         if (s.platform() == Platform.DIRECT) {
-            send(s, taskId, update("celery_id", "dummy-" + s.jobId() + "-" + taskId), log);
+            send(s, taskId, update("celery_id", "dummy-" + s.jobId() + "-" + taskId));
         }
-        send(s, taskId, update("task_state", "RUNNING", "start_time", now(), "requested_primaries", primaries), log);
+        send(s, taskId, update("task_state", "RUNNING", "start_time", now(), "requested_primaries", primaries));
         for (int step = 1; step <= progressSteps && !isCancelled(s); step++) {
             sleep(stepDelay);
             int simulated = (int) ((long) primaries * step / progressSteps);
             long remaining = stepDelay.toSeconds() * (progressSteps - step);
-            send(s, taskId, update("simulated_primaries", simulated, "estimated_time", remaining), log);
+            send(s, taskId, update("simulated_primaries", simulated, "estimated_time", remaining));
             log.append("dummy: ").append(simulated).append(" of ").append(primaries).append(" primaries\n");
         }
         if (!isCancelled(s)) {
             send(s, taskId, update("task_state", "COMPLETED", "end_time", now(),
-                    "simulated_primaries", primaries, "requested_primaries", primaries), log);
+                    "simulated_primaries", primaries, "requested_primaries", primaries));
         }
         log.append(String.format("dummy: task %d finished in %.1f s%n", taskId, (System.nanoTime() - started) / 1e9));
         return log.toString();
@@ -131,7 +131,7 @@ public final class DummySimulator implements Dispatcher {
         LOG.info("dummy simulator finished simulation {}", s.simulationId());
     }
 
-    private void send(Submission s, int taskId, ObjectNode updateDict, StringBuilder log) {
+    private void send(Submission s, int taskId, ObjectNode updateDict) {
         ObjectNode body = JSON.createObjectNode()
                 .put("simulation_id", s.simulationId()).put("task_id", taskId).put("update_key", s.updateKey());
         body.set("update_dict", updateDict);
