@@ -5,6 +5,7 @@ import io.yaptide.store.config.DatabaseUrl;
 import io.yaptide.store.config.Settings;
 import io.yaptide.store.db.Database;
 import io.yaptide.store.db.DatabaseUnavailableException;
+import io.yaptide.store.migrate.MigrationException;
 import io.yaptide.store.migrate.Migrator;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,6 +72,9 @@ public final class Bench {
         } catch (DatabaseUnavailableException e) {
             System.err.println("bench: " + e.getMessage());
             return 4;
+        } catch (MigrationException e) {
+            System.err.println("bench: cannot prepare the database: " + e.getMessage());
+            return 5;
         } catch (Exception e) {
             System.err.println("bench: " + (current == null ? "cleanup" : current) + " failed: " + e
                     + (System.getenv("BENCH_DEBUG") == null ? " (BENCH_DEBUG=1 shows the stack trace)" : ""));

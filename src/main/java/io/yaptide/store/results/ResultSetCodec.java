@@ -1,9 +1,9 @@
 package io.yaptide.store.results;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * Converts between a result set as JSON and what {@link ResultStore} stores.
@@ -29,9 +30,10 @@ import java.util.Map;
  * gets its index in the list, where the original failed. Within one estimator a page number seen
  * twice keeps the later page, as the original's update-in-place did.
  *
- * <p>{@link #decode(byte[])} does not build a JSON tree: it walks the tokens and compresses each page
- * straight from its bytes in the request, so a 2.5 MB result set is never copied into objects and
- * written out again. Each stored page is therefore the exact JSON text the worker sent.
+ * <p>{@link #decode(byte[])} does not build a JSON tree: it walks the tokens, notes where each page
+ * lies in the request bytes and compresses it straight from there (pages in parallel for a large
+ * set), so a 2.5 MB result set is never copied into objects and written out again. Each stored page
+ * is therefore the exact JSON text the worker sent.
  *
  * <h2>Out: the original's {@code GET /results} body</h2>
  * <pre>{"message": "Results for job: JOB", "estimators": [{"metadata": {...}, "name": "...",
@@ -42,6 +44,8 @@ import java.util.Map;
 public final class ResultSetCodec {
 
     private static final JsonFactory JSON = Payload.MAPPER.getFactory();
+    /** Below this much page JSON, handing pages to other threads costs more than it saves. */
+    private static final long PARALLEL_COMPRESSION_BYTES = 256 * 1024;
 
     /** An estimator with its pages, read back for a response. */
     public record EstimatorPages(Estimator estimator, List<ResultPage> pages) {
@@ -69,23 +73,33 @@ public final class ResultSetCodec {
                 }
             }
             expect(estimators != null, "the result set has no \"estimators\" list");
+            expect(p.nextToken() == null, "unexpected content after the result set's closing brace");
             return estimators;
-        } catch (JsonParseException e) {
+        } catch (StreamReadException e) {
+            // malformed JSON, or a number out of range
             throw new InvalidResultSetException("the result set is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /** A page found in the request: its number and where its JSON lies in the request bytes. */
+    private record PageSlice(int number, int start, int length) {
+    }
+
+    /** An estimator as parsed, its pages not compressed yet. */
+    private record ParsedEstimator(String name, Payload metadata, List<PageSlice> pages) {
+    }
+
     private static List<EstimatorResult> readEstimators(JsonParser p, byte[] json) throws IOException {
         expect(p.currentToken() == JsonToken.START_ARRAY, "\"estimators\" must be a list");
-        List<EstimatorResult> estimators = new ArrayList<>();
+        List<ParsedEstimator> parsed = new ArrayList<>();
         while (p.nextToken() != JsonToken.END_ARRAY) {
-            int index = estimators.size();
+            int index = parsed.size();
             expect(p.currentToken() == JsonToken.START_OBJECT, "estimator #" + index + " must be an object");
             String name = null;
             Payload metadata = null;
-            List<EstimatorResult.PageData> pages = null;
+            List<PageSlice> pages = null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
@@ -96,20 +110,45 @@ public final class ResultSetCodec {
                         name = p.getText();
                     }
                     case "metadata" -> metadata = value == JsonToken.VALUE_NULL ? null : slice(p, json);
-                    case "pages" -> pages = readPages(p, json, "estimator #" + index);
+                    case "pages" -> pages = readPages(p, "estimator #" + index);
                     default -> p.skipChildren();
                 }
             }
             expect(name != null, "estimator #" + index + " has no \"name\"");
             expect(pages != null, "estimator " + name + " has no \"pages\" list");
-            estimators.add(new EstimatorResult(name, metadata, pages));
+            parsed.add(new ParsedEstimator(name, metadata, pages));
+        }
+        return compressPages(parsed, json);
+    }
+
+    /**
+     * Compresses every page of the set, in parallel when there is enough of it: compression is most
+     * of the cost of ingesting a result set, and pages are independent.
+     */
+    private static List<EstimatorResult> compressPages(List<ParsedEstimator> parsed, byte[] json) {
+        List<PageSlice> all = parsed.stream().flatMap(e -> e.pages().stream()).toList();
+        long bytes = all.stream().mapToLong(PageSlice::length).sum();
+        IntStream indexes = IntStream.range(0, all.size());
+        if (bytes >= PARALLEL_COMPRESSION_BYTES && all.size() > 1) {
+            indexes = indexes.parallel();
+        }
+        Payload[] compressed = new Payload[all.size()];
+        indexes.forEach(i -> compressed[i] = Payload.ofJsonBytes(json, all.get(i).start(), all.get(i).length()));
+        List<EstimatorResult> estimators = new ArrayList<>(parsed.size());
+        int next = 0;
+        for (ParsedEstimator e : parsed) {
+            List<EstimatorResult.PageData> pages = new ArrayList<>(e.pages().size());
+            for (PageSlice page : e.pages()) {
+                pages.add(new EstimatorResult.PageData(page.number(), compressed[next++]));
+            }
+            estimators.add(new EstimatorResult(e.name(), e.metadata(), pages));
         }
         return estimators;
     }
 
-    private static List<EstimatorResult.PageData> readPages(JsonParser p, byte[] json, String owner) throws IOException {
+    private static List<PageSlice> readPages(JsonParser p, String owner) throws IOException {
         expect(p.currentToken() == JsonToken.START_ARRAY, owner + ": \"pages\" must be a list");
-        Map<Integer, EstimatorResult.PageData> byNumber = new LinkedHashMap<>();
+        Map<Integer, PageSlice> byNumber = new LinkedHashMap<>();
         int index = 0;
         while (p.nextToken() != JsonToken.END_ARRAY) {
             expect(p.currentToken() == JsonToken.START_OBJECT, owner + ": page #" + index + " must be an object");
@@ -127,7 +166,7 @@ public final class ResultSetCodec {
             int end = (int) p.currentTokenLocation().getByteOffset() + 1;
             int pageNumber = number != null ? number : index;
             byNumber.remove(pageNumber); // a repeated number keeps the later page, at its position
-            byNumber.put(pageNumber, new EstimatorResult.PageData(pageNumber, Payload.ofJsonBytes(json, start, end - start)));
+            byNumber.put(pageNumber, new PageSlice(pageNumber, start, end - start));
             index++;
         }
         return new ArrayList<>(byNumber.values());

@@ -93,6 +93,9 @@ class ResultSetCodecTest {
         assertInvalid("{\"estimators\": [{\"name\": \"e\", \"pages\": [{\"metadata\": {\"page_number\": \"x\"}}]}]}",
                 "page_number \"x\" is not an integer");
         assertInvalid("{\"estimators\": [", "not valid JSON");
+        assertInvalid("{\"estimators\": []} {}", "unexpected content after");
+        assertInvalid("{\"estimators\": [{\"name\": \"e\", \"pages\": [{\"metadata\": {\"page_number\": 99999999999}}]}]}",
+                "not valid JSON");
     }
 
     @Test
