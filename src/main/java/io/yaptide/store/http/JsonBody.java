@@ -62,8 +62,15 @@ public final class JsonBody {
             throw tooLarge(declared, maxBytes);
         }
         try (InputStream in = ctx.req().getInputStream()) {
-            int expected = declared > 0 ? (int) declared : 8192;
-            byte[] buffer = new byte[expected];
+            if (declared > 0) {
+                // the usual case: read exactly what was declared, then make sure nothing follows
+                byte[] body = in.readNBytes((int) declared);
+                if (body.length == declared && in.read() >= 0) {
+                    throw ApiException.badRequest("Request body is longer than its Content-Length");
+                }
+                return body;
+            }
+            byte[] buffer = new byte[8192];
             int size = 0;
             while (true) {
                 if (size == buffer.length) {
@@ -82,7 +89,7 @@ public final class JsonBody {
                     throw tooLarge(size, maxBytes);
                 }
             }
-            return size == buffer.length ? buffer : Arrays.copyOf(buffer, size);
+            return Arrays.copyOf(buffer, size);
         } catch (IOException e) {
             throw ApiException.badRequest("Cannot read the request body: " + e.getMessage());
         }

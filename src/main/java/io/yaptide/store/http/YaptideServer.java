@@ -69,7 +69,9 @@ public final class YaptideServer implements AutoCloseable {
         ResultStore results = new ResultStore(db);
         Authenticator auth = new Authenticator(
                 new Tokens(config.jwtSecret(), config.accessTokenTtl(), config.refreshTokenTtl(), Clock.systemUTC()), users);
-        YaptideServer[] self = new YaptideServer[1];
+        // Routes need the dispatcher, which needs the port, known only after the start: routes get it
+        // through this holder, filled right after the start (a submission in between waits for it).
+        DispatcherHolder holder = new DispatcherHolder();
 
         Javalin app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
@@ -87,8 +89,8 @@ public final class YaptideServer implements AutoCloseable {
         app.get("/", ctx -> Reply.send(ctx, 200, "Hello World!"));
         app.get("/openapi.json", YaptideServer::openApi);
         new AuthRoutes(users, auth, max).register(app);
-        new UserRoutes(users, simulations, clusters, auth, () -> self[0].dispatcher).register(app);
-        new JobsRoutes(simulations, tasks, clusters, auth, () -> self[0].dispatcher, max).register(app);
+        new UserRoutes(users, simulations, clusters, auth, holder::get).register(app);
+        new JobsRoutes(simulations, tasks, clusters, auth, holder::get, max).register(app);
         new TasksRoutes(simulations, tasks, max).register(app);
         new ResultsRoutes(simulations, results, auth, max).register(app);
         new InputsRoutes(simulations, results, auth).register(app);
@@ -103,9 +105,36 @@ public final class YaptideServer implements AutoCloseable {
         }
         URI baseUrl = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port);
         YaptideServer server = new YaptideServer(app, baseUrl);
-        server.dispatcher = dispatcherFactory.apply(baseUrl);
-        self[0] = server;
+        try {
+            server.dispatcher = dispatcherFactory.apply(baseUrl);
+        } catch (RuntimeException e) {
+            app.stop();
+            throw e;
+        }
+        holder.set(server.dispatcher);
         return server;
+    }
+
+    /** The dispatcher once the server knows its port. */
+    private static final class DispatcherHolder {
+        private Dispatcher dispatcher;
+
+        synchronized void set(Dispatcher d) {
+            dispatcher = d;
+            notifyAll();
+        }
+
+        synchronized Dispatcher get() {
+            while (dispatcher == null) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while the service starts", e);
+                }
+            }
+            return dispatcher;
+        }
     }
 
     private static void mapErrors(Javalin app) {
