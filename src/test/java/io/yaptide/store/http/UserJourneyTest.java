@@ -106,6 +106,11 @@ class UserJourneyTest {
             JsonNode logs = anna.get("/logfiles?job_id=" + jobId).json();
             assertThat(logs.path("message").asText()).isEqualTo("Logfiles");
             assertThat(logs.path("logfiles").path("dummy_0001.log").asText()).contains("primaries");
+            for (String path : List.of("/logfiles?job_id=", "/inputs?job_id=")) {
+                ApiClient.Response stored = anna.get(path + jobId, "Accept-Encoding", "gzip");
+                assertThat(stored.headers().firstValue("Content-Encoding")).as(path).contains("gzip");
+                assertThat(stored.json()).isEqualTo(anna.get(path + jobId).json());
+            }
 
             // a SHIELD-HIT12A job waits PENDING for an external worker, which reports with its key
             String pendingJob = anna.post("/jobs/direct", payload("json_payload_editor.json", "shieldhit")).json()
