@@ -31,6 +31,19 @@ class ServeAndSmokeCommandTest {
     }
 
     @org.junit.jupiter.api.Test
+    void serveRefusesABadConfigurationBeforeTouchingTheDatabase() {
+        java.util.Map<String, String> saved = GlobalOptions.environment;
+        GlobalOptions.environment = java.util.Map.of("YAPTIDE_CORS_ORIGINS", "localhost:3000");
+        try {
+            Run r = run("serve", "--port", "0");
+            assertThat(r.code()).isEqualTo(ExitCode.CONFIG);
+            assertThat(r.err()).startsWith("Error: YAPTIDE_CORS_ORIGINS entry 'localhost:3000' is not an origin");
+        } finally {
+            GlobalOptions.environment = saved;
+        }
+    }
+
+    @org.junit.jupiter.api.Test
     void smokeSaysWhenTheServiceCannotBeReached() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
