@@ -8,7 +8,8 @@ import org.jdbi.v3.core.mapper.RowMapper;
 
 /**
  * Clusters. The schema (the original's) has no unique constraint on {@code cluster_name}; names are
- * kept unique here, by checking inside the inserting transaction.
+ * kept unique here, by checking inside the inserting transaction, which holds a table lock on
+ * PostgreSQL (SQLite's IMMEDIATE write transactions already run one at a time).
  */
 public final class ClusterStore {
     private static final RowMapper<Cluster> CLUSTER = (rs, ctx) -> new Cluster(rs.getLong("id"), rs.getString("cluster_name"));
@@ -25,6 +26,11 @@ public final class ClusterStore {
             throw new IllegalArgumentException("cluster name must not be empty");
         }
         return db.jdbi().inTransaction(h -> {
+            if (db.isPostgres()) {
+                // no unique constraint to lean on: two creators of one name must not both pass the check
+                // (the lock conflicts only with itself and writers of Cluster; readers go on)
+                h.execute("LOCK TABLE \"Cluster\" IN SHARE ROW EXCLUSIVE MODE");
+            }
             if (h.createQuery("SELECT COUNT(*) FROM \"Cluster\" WHERE cluster_name = :name")
                     .bind("name", name).mapTo(Long.class).one() > 0) {
                 throw new ClusterExistsException(name);

@@ -20,7 +20,8 @@ class BenchTest {
         assertThat(Workloads.all()).containsKeys("task_updates_1thread", "task_updates_8threads", "ingest",
                 "read_pages_json", "read_pages_raw", "gzip_levels");
         assertThat(Workloads.all().entrySet().stream().filter(e -> e.getValue().byDefault()).map(e -> e.getKey()).toList())
-                .containsExactly("task_updates_1thread", "task_updates_8threads", "ingest", "read_pages_json", "read_pages_raw");
+                .containsSubsequence("task_updates_1thread", "task_updates_8threads", "ingest", "read_pages_json", "read_pages_raw")
+                .doesNotContain("gzip_levels");
     }
 
     @Test

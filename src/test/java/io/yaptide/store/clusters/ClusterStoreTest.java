@@ -6,6 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.yaptide.store.testing.DatabaseTest;
 import io.yaptide.store.testing.SeedRows;
 import io.yaptide.store.testing.TestDatabase;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 class ClusterStoreTest {
 
@@ -31,6 +38,36 @@ class ClusterStoreTest {
                 .isInstanceOf(ClusterExistsException.class).hasMessage("cluster ares already exists");
         assertThatThrownBy(() -> clusters.create(" ")).isInstanceOf(IllegalArgumentException.class);
         assertThat(clusters.list()).hasSize(1);
+    }
+
+    @DatabaseTest
+    void concurrentCreatesOfOneNameMakeOneCluster(TestDatabase db) throws Exception {
+        ClusterStore clusters = new ClusterStore(db.database());
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Boolean>> outcomes = new ArrayList<>();
+        try {
+            for (int i = 0; i < 8; i++) {
+                outcomes.add(pool.submit(() -> {
+                    start.await();
+                    try {
+                        clusters.create("eagle");
+                        return true;
+                    } catch (ClusterExistsException e) {
+                        return false;
+                    }
+                }));
+            }
+            start.countDown();
+            int created = 0;
+            for (Future<Boolean> f : outcomes) {
+                created += f.get(30, TimeUnit.SECONDS) ? 1 : 0;
+            }
+            assertThat(created).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(clusters.list()).extracting(Cluster::name).containsExactly("eagle");
     }
 
     @DatabaseTest
