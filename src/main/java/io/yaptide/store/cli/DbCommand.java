@@ -1,13 +1,13 @@
 package io.yaptide.store.cli;
 
 import io.yaptide.store.config.Settings;
-import MigrationException;
+import io.yaptide.store.migrate.MigrationException;
 import io.yaptide.store.ops.AppTables;
 import io.yaptide.store.ops.Backups;
 import io.yaptide.store.ops.Connections;
 import java.nio.file.Path;
 import java.sql.Connection;
-import SQLException;
+import java.sql.SQLException;
 import io.yaptide.store.migrate.Migrator;
 import io.yaptide.store.migrate.Revision;
 import java.io.PrintWriter;
