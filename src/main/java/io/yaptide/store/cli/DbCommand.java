@@ -2,15 +2,15 @@ package io.yaptide.store.cli;
 
 import io.yaptide.store.config.Settings;
 import io.yaptide.store.migrate.MigrationException;
+import io.yaptide.store.migrate.Migrator;
+import io.yaptide.store.migrate.Revision;
 import io.yaptide.store.ops.AppTables;
 import io.yaptide.store.ops.Backups;
 import io.yaptide.store.ops.Connections;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import io.yaptide.store.migrate.Migrator;
-import io.yaptide.store.migrate.Revision;
-import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
