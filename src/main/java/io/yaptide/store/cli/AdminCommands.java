@@ -197,8 +197,9 @@ final class AdminCommands {
     }
 
     @Command(name = "remove-user", description = {
-            "Delete a user. A user who still owns simulations is refused unless --cascade is given;",
-            "then the simulations and all their tasks, inputs, results and logs are deleted too."})
+            "Delete a user (refused while the user owns simulations, unless --cascade).",
+            "With --cascade the user's simulations and all their tasks, inputs, results and logs go too, after a "
+                    + "count of what will be deleted."})
     static final class RemoveUser extends Admin {
         @Parameters(index = "0", paramLabel = "NAME", description = "Login name.")
         String name;

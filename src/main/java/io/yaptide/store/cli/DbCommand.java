@@ -1,14 +1,22 @@
 package io.yaptide.store.cli;
 
 import io.yaptide.store.config.Settings;
+import io.yaptide.store.migrate.MigrationException;
 import io.yaptide.store.migrate.Migrator;
 import io.yaptide.store.migrate.Revision;
+import io.yaptide.store.ops.AppTables;
+import io.yaptide.store.ops.Backups;
+import io.yaptide.store.ops.Connections;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -85,27 +93,27 @@ public final class DbCommand implements Runnable {
 
     @Command(name = "upgrade", description = {
             "Upgrade the schema to REVISION (default: head).",
-            "On PostgreSQL a verified backup is taken first (unless --no-backup); if the upgrade fails, the",
-            "revision the database is still at and the command that restores the backup are printed."})
+            "On PostgreSQL a verified backup is taken first (unless --no-backup); if the upgrade fails, the revision "
+                    + "the database is still at and the command that restores the backup are printed."})
     static final class Upgrade extends DbSubcommand {
         @Parameters(arity = "0..1", paramLabel = "REVISION", description = "Revision id (or prefix), or head.")
         String target;
 
-        @picocli.CommandLine.Option(names = "--no-backup", description = "Skip the backup before a PostgreSQL upgrade.")
+        @Option(names = "--no-backup", description = "Skip the backup before a PostgreSQL upgrade.")
         boolean noBackup;
 
-        @picocli.CommandLine.Option(names = "--backup-file", paramLabel = "FILE",
+        @Option(names = "--backup-file", paramLabel = "FILE",
                 description = "Where to write that backup (default: $YAPTIDE_BACKUP_DIR or backups/, named by database, revision and time).")
-        java.nio.file.Path backupFile;
+        Path backupFile;
 
         @Override
         public Integer call() {
             Migrator m = migrator();
             String goal = target == null ? Migrator.HEAD : target;
-            java.nio.file.Path backup = null;
+            Path backup = null;
             if (resolved().url().isPostgres() && !noBackup && hasWork(m, goal)) {
-                io.yaptide.store.ops.Backups.Result r = DbOpsCommands.takeBackup(resolved(), GlobalOptions.environment,
-                        backupFile, io.yaptide.store.ops.Backups.Mode.AUTO, line -> {
+                Backups.Result r = DbOpsCommands.takeBackup(resolved(), GlobalOptions.environment,
+                        backupFile, Backups.Mode.AUTO, line -> {
                             spec.commandLine().getErr().println(line);
                             spec.commandLine().getErr().flush();
                         });
@@ -115,7 +123,7 @@ public final class DbCommand implements Runnable {
                 out().flush();
                 try {
                     printOutcome("upgrade", m.upgrade(goal));
-                } catch (io.yaptide.store.migrate.MigrationException e) {
+                } catch (MigrationException e) {
                     String still;
                     try {
                         still = Migrator.label(m.current().orElse(null));
@@ -131,13 +139,24 @@ public final class DbCommand implements Runnable {
             return ExitCode.OK;
         }
 
-        /** True when the upgrade would apply something (so that a no-op upgrade takes no backup). */
-        private static boolean hasWork(Migrator m, String goal) {
+        /** True when the upgrade would apply something to data worth keeping (a no-op upgrade takes no backup). */
+        private boolean hasWork(Migrator m, String goal) {
             String current = m.current().orElse(null);
+            if (current == null && !hasTables()) {
+                return false; // a fresh, empty database: nothing to back up
+            }
             try {
                 return Migrator.indexOf(Migrator.resolve(goal, current)) > Migrator.indexOf(current);
             } catch (RuntimeException e) {
                 return true; // let the upgrade itself report what is wrong with the target
+            }
+        }
+
+        private boolean hasTables() {
+            try (Connection c = Connections.open(resolved().url())) {
+                return AppTables.countAnyTables(c, resolved().url().isPostgres()) > 0;
+            } catch (SQLException e) {
+                return true;
             }
         }
     }

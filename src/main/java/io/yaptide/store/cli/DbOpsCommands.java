@@ -132,9 +132,9 @@ final class DbOpsCommands {
     // ---- db url ---------------------------------------------------------------------------------
 
     @Command(name = "url", description = {
-            "Print the effective database URL (from --db, $YAPTIDE_DATABASE_URL, $FLASK_SQLALCHEMY_DATABASE_URI "
-                    + "or the embedded default), password masked.",
-            "Scripts: psql \"$(bin/yaptide db url --show-password)\""})
+            "Print the effective database URL, password masked.",
+            "The URL comes from --db, $YAPTIDE_DATABASE_URL, $FLASK_SQLALCHEMY_DATABASE_URI or the embedded default "
+                    + "(-v says which). In scripts: psql \"$(bin/yaptide db url --show-password)\""})
     static final class Url extends Op {
         @Option(names = "--show-password", description = "Print the password instead of ***.")
         boolean showPassword;
@@ -156,8 +156,9 @@ final class DbOpsCommands {
     // ---- db shell -------------------------------------------------------------------------------
 
     @Command(name = "shell", description = {
-            "Open psql or sqlite3 on the database, in this terminal: browse, verify, troubleshoot.",
-            "Arguments after -- go to the client, e.g. db shell -- -c 'SELECT count(*) FROM \"User\"'."})
+            "Open psql or sqlite3 on the database: browse, verify, troubleshoot.",
+            "The password goes to psql in PGPASSWORD, never on the command line. Arguments after -- go to the "
+                    + "client, e.g. db shell -- -c 'SELECT count(*) FROM \"User\"'. The exit code is the client's."})
     static final class Shell extends Op {
         @Parameters(arity = "0..*", paramLabel = "CLIENT_ARGS", description = "Passed to psql / sqlite3 as they are.")
         List<String> clientArgs = new ArrayList<>();
@@ -260,9 +261,10 @@ final class DbOpsCommands {
     // ---- db backup / restore --------------------------------------------------------------------
 
     @Command(name = "backup", description = {
-            "Back up the database to FILE (default: backups/<db>-<revision>-<time>.dump|.db), verified before it is reported done.",
-            "PostgreSQL: pg_dump custom format (or a portable dump when pg_dump is missing); SQLite: a consistent copy while in use.",
-            "Row counts are recorded beside it in FILE.manifest.json."})
+            "Back up the database to FILE, verified before it is reported done.",
+            "PostgreSQL: pg_dump custom format (a portable dump when pg_dump is missing); SQLite: a consistent copy "
+                    + "taken while in use. The default FILE is backups/<db>-<revision>-<time>.dump (or .db), under "
+                    + "$YAPTIDE_BACKUP_DIR if set. Row counts are recorded beside it in FILE.manifest.json."})
     static final class Backup extends Op {
         @Parameters(arity = "0..1", paramLabel = "FILE", description = "Where to write the backup (must not exist).")
         Path file;
@@ -283,8 +285,9 @@ final class DbOpsCommands {
     }
 
     @Command(name = "restore", description = {
-            "Restore FILE (written by db backup) into the database and check each table's rows against its manifest.",
-            "A database that already holds tables is replaced only with --force."})
+            "Restore a backup into the database and check every table's rows.",
+            "FILE is what db backup wrote; the rows restored are compared with its manifest. A database that already "
+                    + "holds tables is replaced only with --force (on PostgreSQL in one transaction)."})
     static final class Restore extends Op {
         @Parameters(paramLabel = "FILE", description = "A backup: pg_dump custom file, SQLite file or portable dump.")
         Path file;
@@ -318,9 +321,11 @@ final class DbOpsCommands {
     // ---- db rehearse ----------------------------------------------------------------------------
 
     @Command(name = "rehearse", description = {
-            "Rehearse the migration on a scratch copy (same server, or a temp file for SQLite): upgrade to head,",
-            "downgrade to the starting revision, upgrade again, compare every table's rows and content each way,",
-            "check that every user, simulation, task and payload loads, then drop the copy. Exit 6 on any difference."})
+            "Rehearse the migration on a scratch copy of the database; exit 6 on any difference.",
+            "The copy is made on the same server (a temp file for SQLite), upgraded to head, downgraded to the "
+                    + "starting revision and upgraded again; every table's rows and content are compared across each "
+                    + "round trip; every user, simulation, task and payload must load; then the copy is dropped. "
+                    + "The database itself is only read."})
     static final class Rehearse extends Op {
         @Override
         public Integer call() {

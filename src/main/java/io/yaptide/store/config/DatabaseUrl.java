@@ -87,11 +87,43 @@ public final class DatabaseUrl {
 
     private static DatabaseUrl parsePostgres(String original, String uriText) throws URISyntaxException {
         URI uri = new URI(uriText);
-        String host = uri.getHost();
-        if (host == null || host.isEmpty()) {
+        // The authority is split by hand: java.net.URI silently falls back to a "registry" authority
+        // (no host, no port, no user) for text such as "u:p@h:notaport" or "u@", which would turn a
+        // typo into a connection to localhost:5432.
+        String authority = uri.getRawAuthority() == null ? "" : uri.getRawAuthority();
+        int at = authority.lastIndexOf('@');
+        String userInfo = at >= 0 ? authority.substring(0, at) : null;
+        String hostPort = at >= 0 ? authority.substring(at + 1) : authority;
+        String host;
+        String portText = null;
+        if (hostPort.startsWith("[")) {
+            int close = hostPort.indexOf(']');
+            if (close < 0) {
+                throw new IllegalArgumentException("unclosed [ in the IPv6 host");
+            }
+            host = hostPort.substring(1, close);
+            if (close + 1 < hostPort.length()) {
+                if (hostPort.charAt(close + 1) != ':') {
+                    throw new IllegalArgumentException("unexpected text after the IPv6 host");
+                }
+                portText = hostPort.substring(close + 2);
+            }
+        } else {
+            int colon = hostPort.lastIndexOf(':');
+            host = colon >= 0 ? hostPort.substring(0, colon) : hostPort;
+            portText = colon >= 0 ? hostPort.substring(colon + 1) : null;
+        }
+        host = decode(host);
+        if (host.isEmpty()) {
             host = "localhost";
         }
-        int port = uri.getPort() > 0 ? uri.getPort() : 5432;
+        int port = 5432;
+        if (portText != null && !portText.isEmpty()) {
+            if (!portText.matches("\\d{1,5}") || Integer.parseInt(portText) > 65535) {
+                throw new IllegalArgumentException("port '" + portText + "' is not a number from 1 to 65535");
+            }
+            port = Integer.parseInt(portText);
+        }
         String path = uri.getRawPath() == null ? "" : uri.getRawPath();
         String db = path.startsWith("/") ? decode(path.substring(1)) : decode(path);
         if (db.isEmpty()) {
@@ -99,11 +131,13 @@ public final class DatabaseUrl {
         }
         String user = null;
         String password = null;
-        String userInfo = uri.getRawUserInfo();
         if (userInfo != null) {
             int colon = userInfo.indexOf(':');
             user = decode(colon >= 0 ? userInfo.substring(0, colon) : userInfo);
             password = colon >= 0 ? decode(userInfo.substring(colon + 1)) : null;
+            if (user.isEmpty()) {
+                user = null;
+            }
         }
         Map<String, String> query = parseQuery(uri.getRawQuery());
         // JDBC spelling of the credentials in the query string wins over nothing, loses to user info

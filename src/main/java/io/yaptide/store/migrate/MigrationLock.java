@@ -9,6 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -26,6 +27,11 @@ final class MigrationLock implements AutoCloseable {
     /** Arbitrary constant key for pg_advisory_lock: "yaptide" in ASCII, folded into a bigint. */
     static final long ADVISORY_KEY = 0x79617074696465L;
     private static final ReentrantLock IN_MEMORY = new ReentrantLock();
+    /**
+     * One in-JVM lock per SQLite file, taken before the file lock: FileChannel.lock is held per JVM,
+     * so a second migrator in the same JVM would get OverlappingFileLockException instead of waiting.
+     */
+    private static final ConcurrentHashMap<Path, ReentrantLock> PER_FILE = new ConcurrentHashMap<>();
 
     private final Runnable release;
 
@@ -51,18 +57,27 @@ final class MigrationLock implements AutoCloseable {
                 IN_MEMORY.lock();
                 return new MigrationLock(IN_MEMORY::unlock);
             }
-            Path file = url.sqliteFile().orElseThrow();
-            Path lockFile = file.resolveSibling(file.getFileName() + ".migrate-lock");
-            FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock = channel.lock();
-            return new MigrationLock(() -> {
-                try {
-                    lock.release();
-                    channel.close();
-                } catch (IOException ignored) {
-                    // closing releases it
-                }
-            });
+            Path file = url.sqliteFile().orElseThrow().toAbsolutePath().normalize();
+            ReentrantLock inJvm = PER_FILE.computeIfAbsent(file, f -> new ReentrantLock());
+            inJvm.lock();
+            try {
+                Path lockFile = file.resolveSibling(file.getFileName() + ".migrate-lock");
+                FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock lock = channel.lock();
+                return new MigrationLock(() -> {
+                    try {
+                        lock.release();
+                        channel.close();
+                    } catch (IOException ignored) {
+                        // closing releases it
+                    } finally {
+                        inJvm.unlock();
+                    }
+                });
+            } catch (IOException | RuntimeException e) {
+                inJvm.unlock();
+                throw e;
+            }
         } catch (SQLException | IOException e) {
             throw new MigrationException("cannot take the migration lock on " + url + ": " + e.getMessage(), e);
         }

@@ -61,7 +61,12 @@ public final class Backups {
         }
         String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(Instant.now().atOffset(ZoneOffset.UTC));
         String db = url.database().replaceAll("\\.db$", "").replaceAll("[^A-Za-z0-9_.-]", "_");
-        return dir.resolve(db + "-" + (revision == null ? "base" : revision) + "-" + stamp + "." + ext);
+        String base = db + "-" + (revision == null ? "base" : revision) + "-" + stamp;
+        Path candidate = dir.resolve(base + "." + ext);
+        for (int n = 2; Files.exists(candidate); n++) {
+            candidate = dir.resolve(base + "-" + n + "." + ext);
+        }
+        return candidate;
     }
 
     public static Result backup(DatabaseUrl url, Path file, Mode mode, String revision, Map<String, String> env,
@@ -69,16 +74,18 @@ public final class Backups {
         if (url.isInMemory()) {
             throw new OpsException("an in-memory SQLite database cannot be backed up from another process");
         }
-        if (Files.exists(file)) {
-            throw new OpsException(file + " exists already; choose another file name or remove it");
-        }
         Path dir = file.toAbsolutePath().getParent();
         try {
             Files.createDirectories(dir);
+            // Claim the name atomically, so that two backups at once (two upgrades racing) never share a file.
+            Files.createFile(file);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new OpsException(file + " exists already; choose another file name or remove it");
         } catch (IOException e) {
-            throw new OpsException("cannot create the directory " + dir + ": " + e.getMessage(), e);
+            throw new OpsException("cannot create " + file + ": " + e.getMessage(), e);
         }
-        Path tmp = dir.resolve("." + file.getFileName() + ".partial");
+        Path tmp = dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".partial");
+        boolean done = false;
         try {
             Files.deleteIfExists(tmp);
             BackupManifest manifest;
@@ -93,15 +100,19 @@ public final class Backups {
                 }
                 manifest = portable(url, tmp, revision, progress);
             }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             manifest = withBytes(manifest, Files.size(file));
             manifest.writeFor(file);
+            done = true;
             return new Result(file, manifest);
         } catch (IOException e) {
             throw new OpsException("backup to " + file + " failed: " + e.getMessage(), e);
         } finally {
             try {
                 Files.deleteIfExists(tmp);
+                if (!done) {
+                    Files.deleteIfExists(file); // the claimed name: an unverified backup is never left behind
+                }
             } catch (IOException ignored) {
                 // nothing left to clean
             }

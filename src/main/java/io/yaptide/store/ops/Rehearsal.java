@@ -212,7 +212,7 @@ public final class Rehearsal {
         private static ScratchCopy postgres(DatabaseUrl source, Map<String, String> env, Consumer<String> say) {
             String name = "yaptide_rehearse_" + ProcessHandle.current().pid() + "_" + System.currentTimeMillis() % 100000;
             DatabaseUrl scratch = source.withDatabase(name);
-            DatabaseUrl admin = Connections.maintenance(source);
+            DatabaseUrl admin = reachable(Connections.maintenance(source)) ? Connections.maintenance(source) : source;
             Runnable drop = () -> admin(admin, "DROP DATABASE IF EXISTS " + Connections.quotedDatabase(name) + " WITH (FORCE)");
             try {
                 admin(admin, "CREATE DATABASE " + Connections.quotedDatabase(name) + " TEMPLATE "
@@ -240,6 +240,23 @@ public final class Rehearsal {
                     deleteTree(dir);
                 }
             }
+        }
+
+        /** The maintenance database may be closed to this role; then the source database serves (TEMPLATE then fails over to a backup). */
+        private static boolean reachable(DatabaseUrl url) {
+            try (Connection ignored = java.sql.DriverManager.getConnection(url.jdbcUrl(), props(url))) {
+                return true;
+            } catch (SQLException e) {
+                return false;
+            }
+        }
+
+        private static java.util.Properties props(DatabaseUrl url) {
+            java.util.Properties p = new java.util.Properties();
+            url.user().ifPresent(u -> p.setProperty("user", u));
+            url.password().ifPresent(pw -> p.setProperty("password", pw));
+            p.setProperty("connectTimeout", "5");
+            return p;
         }
 
         private static void admin(DatabaseUrl admin, String sql) {

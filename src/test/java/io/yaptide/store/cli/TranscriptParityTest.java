@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.yaptide.store.config.DatabaseUrl;
 import io.yaptide.store.db.Database;
 import io.yaptide.store.testing.Fixtures;
+import io.yaptide.store.testing.OriginalDatabases;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -63,12 +64,12 @@ class TranscriptParityTest {
 
     @Test
     void everyCommandOfTheTranscriptPrintsTheOriginalsLinesOnPostgres() {
-        replay(FixtureDatabases.postgres(), true);
+        replay(OriginalDatabases.loadPostgres(), true);
     }
 
     @Test
     void everyCommandOfTheTranscriptPrintsTheOriginalsLinesOnSqlite() {
-        replay(FixtureDatabases.sqlite(), false);
+        replay(OriginalDatabases.loadSqlite(), false);
     }
 
     private void replay(DatabaseUrl db, boolean postgres) {

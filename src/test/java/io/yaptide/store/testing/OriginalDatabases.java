@@ -1,5 +1,6 @@
 package io.yaptide.store.testing;
 
+import io.yaptide.store.config.DatabaseUrl;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -7,6 +8,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,8 +23,9 @@ import java.util.concurrent.TimeUnit;
  * {@code sqlite.sql.xz}), read as they are, so tests can check our code against bytes and hashes
  * the original wrote.
  *
- * <p>The PostgreSQL dump is read straight from its {@code COPY} blocks (text format); the SQLite
- * dump is loaded by the {@code sqlite3} CLI into a temporary file, once per JVM, to be read over JDBC.
+ * <p>The PostgreSQL dump is read straight from its {@code COPY} blocks (text format), or loaded
+ * whole into a scratch database ({@link #loadPostgres()}); the SQLite dump is loaded into a
+ * temporary file through sqlite-jdbc ({@link #loadSqlite()}, {@link #sqliteFile()}).
  */
 public final class OriginalDatabases {
     private static Path sqliteFile;
@@ -70,49 +76,114 @@ public final class OriginalDatabases {
     /** A temporary SQLite file holding the original's SQLite database (treat it as read-only). */
     public static synchronized Path sqliteFile() {
         if (sqliteFile == null) {
-            try {
-                Path dir = Files.createTempDirectory("yaptide-original-");
-                Path file = dir.resolve("original.db");
-                Process p = new ProcessBuilder("bash", "-c", "xz -dc \"$0\" | sqlite3 \"$1\"",
-                        Fixtures.file("original-db/sqlite.sql.xz").toAbsolutePath().toString(), file.toString())
-                        .redirectErrorStream(true).start();
-                String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                    throw new IllegalStateException("loading sqlite.sql.xz with the sqlite3 CLI failed: " + output);
-                }
-                file.toFile().deleteOnExit();
-                dir.toFile().deleteOnExit();
-                sqliteFile = file;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            sqliteFile = loadSqlite().sqliteFile().orElseThrow();
         }
         return sqliteFile;
     }
 
-    /** Loads the original's PostgreSQL dump into an (empty) PostgreSQL database with {@code psql}. */
-    public static void loadPostgres(io.yaptide.store.config.DatabaseUrl url) {
+    /**
+     * A fresh scratch PostgreSQL database (on the test server, dropped at exit) holding the
+     * original's PostgreSQL database: {@code xz -dc postgres.sql.xz | psql}. Needs the {@code xz}
+     * and {@code psql} commands; fails with a message naming the missing one.
+     */
+    public static DatabaseUrl loadPostgres() {
+        DatabaseUrl url = TestDatabases.scratchPostgres("original");
+        loadPostgres(url);
+        return url;
+    }
+
+    /** Loads the original's PostgreSQL database into the given (empty) database. */
+    public static void loadPostgres(DatabaseUrl url) {
+        requireCommand("xz", "install it (apt-get install -y xz-utils)");
+        requireCommand("psql", "install the PostgreSQL client (apt-get install -y postgresql-client)");
         try {
-            ProcessBuilder pb = new ProcessBuilder("bash", "-c",
-                    "xz -dc \"$0\" | psql -X -q -v ON_ERROR_STOP=1 -h \"$1\" -p \"$2\" -U \"$3\" -d \"$4\" >/dev/null",
-                    Fixtures.file("original-db/postgres.sql.xz").toAbsolutePath().toString(),
-                    url.host(), String.valueOf(url.port()), url.user().orElse("postgres"), url.database())
-                    .redirectErrorStream(true);
+            ProcessBuilder pb = new ProcessBuilder("psql", "-q", "-X", "-v", "ON_ERROR_STOP=1",
+                    "-h", url.host(), "-p", String.valueOf(url.port()), "-U", url.user().orElse("postgres"),
+                    "-d", url.database()).redirectErrorStream(true);
             url.password().ifPresent(pw -> pb.environment().put("PGPASSWORD", pw));
-            Process p = pb.start();
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException("loading postgres.sql.xz with psql failed: " + output);
+            Process psql = pb.start();
+            // pg_dump 17.6+ writes "restrict"/"unrestrict" meta-command lines that older psql clients reject;
+            // they only matter for dumps from untrusted servers, so they are dropped on the way.
+            Thread feeder = new Thread(() -> {
+                try (BufferedReader in = xzReader(Fixtures.file("original-db/postgres.sql.xz"));
+                     var out = new java.io.BufferedWriter(new java.io.OutputStreamWriter(psql.getOutputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = in.readLine()) != null) {
+                        if (line.startsWith("\\restrict ") || line.startsWith("\\unrestrict ")) {
+                            continue;
+                        }
+                        out.write(line);
+                        out.write('\n');
+                    }
+                } catch (IOException e) {
+                    // psql exited early; its output says why
+                }
+            });
+            feeder.start();
+            String output = new String(psql.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            boolean done = psql.waitFor(120, TimeUnit.SECONDS);
+            feeder.join(10_000);
+            if (!done || psql.exitValue() != 0) {
+                throw new IllegalStateException("loading postgres.sql.xz into " + url + " with psql failed: " + output);
             }
+            return;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A fresh temporary SQLite file (deleted at exit) holding the original's SQLite database, made
+     * by running the statements of {@code sqlite.sql.xz} through sqlite-jdbc (no sqlite3 CLI needed).
+     */
+    public static DatabaseUrl loadSqlite() {
+        try {
+            Path dir = Files.createTempDirectory("yaptide-original-");
+            Path file = dir.resolve("original.db");
+            String script;
+            try (BufferedReader in = xzReader(Fixtures.file("original-db/sqlite.sql.xz"))) {
+                StringBuilder sb = new StringBuilder();
+                char[] buf = new char[1 << 16];
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    sb.append(buf, 0, n);
+                }
+                script = sb.toString();
+            }
+            if (script.isEmpty()) {
+                throw new IllegalStateException("xz -dc sqlite.sql.xz gave nothing; is xz installed?");
+            }
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+                c.setAutoCommit(false);
+                for (String statement : SqlScript.statements(script)) {
+                    String upper = statement.strip().toUpperCase(java.util.Locale.ROOT);
+                    if (upper.startsWith("BEGIN") || upper.equals("COMMIT") || upper.startsWith("PRAGMA")) {
+                        continue; // one transaction of our own; foreign keys are off by default on a raw connection
+                    }
+                    s.execute(statement);
+                }
+                c.commit();
+            }
+            file.toFile().deleteOnExit();
+            dir.toFile().deleteOnExit();
+            return DatabaseUrl.parse("sqlite:///" + file.toAbsolutePath());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (SQLException e) {
+            throw new IllegalStateException("loading sqlite.sql.xz through sqlite-jdbc failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireCommand(String command, String advice) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, command))) {
+                return;
+            }
+        }
+        throw new IllegalStateException("the '" + command + "' command is needed to load the original's database and is not on PATH; " + advice);
     }
 
     private static BufferedReader xzReader(Path file) throws IOException {
