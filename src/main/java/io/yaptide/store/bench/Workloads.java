@@ -22,6 +22,8 @@ public final class Workloads {
         register("ingest", new Ingest(), true, "json_with_results.json stored 20 times as result sets (MB/s of JSON)");
         register("read_pages_json", new ReadPages(true), true, "all pages of those results, decoded (MB/s of JSON)");
         register("read_pages_raw", new ReadPages(false), true, "all pages of those results, as stored gzip (MB/s of JSON)");
+        register("http_task_updates", new HttpTaskUpdates(), true, "POST /tasks over loopback, 8 workers with their own keys (updates/s, p99 ms)");
+        register("http_results_get", new HttpResultsGet(), true, "GET /results of the fixture: stored gzip vs decompress-and-reserialize (MB/s)");
         register("gzip_levels", new GzipLevels(), false, "gzip levels 1-9 on the fixture's pages: speed and ratio (no database)");
     }
 

@@ -1,14 +1,22 @@
 package io.yaptide.store.cli;
 
 import io.yaptide.store.config.Settings;
+import io.yaptide.store.migrate.MigrationException;
 import io.yaptide.store.migrate.Migrator;
 import io.yaptide.store.migrate.Revision;
+import io.yaptide.store.ops.AppTables;
+import io.yaptide.store.ops.Backups;
+import io.yaptide.store.ops.Connections;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -93,21 +101,21 @@ public final class DbCommand implements Runnable {
         @Parameters(arity = "0..1", paramLabel = "REVISION", description = "Revision id (or prefix), or head.")
         String target;
 
-        @picocli.CommandLine.Option(names = "--no-backup", description = "Skip the backup before a PostgreSQL upgrade.")
+        @Option(names = "--no-backup", description = "Skip the backup before a PostgreSQL upgrade.")
         boolean noBackup;
 
-        @picocli.CommandLine.Option(names = "--backup-file", paramLabel = "FILE",
+        @Option(names = "--backup-file", paramLabel = "FILE",
                 description = "Where to write that backup (default: $YAPTIDE_BACKUP_DIR or backups/, named by database, revision and time).")
-        java.nio.file.Path backupFile;
+        Path backupFile;
 
         @Override
         public Integer call() {
             Migrator m = migrator();
             String goal = target == null ? Migrator.HEAD : target;
-            java.nio.file.Path backup = null;
+            Path backup = null;
             if (resolved().url().isPostgres() && !noBackup && hasWork(m, goal)) {
-                io.yaptide.store.ops.Backups.Result r = DbOpsCommands.takeBackup(resolved(), GlobalOptions.environment,
-                        backupFile, io.yaptide.store.ops.Backups.Mode.AUTO, line -> {
+                Backups.Result r = DbOpsCommands.takeBackup(resolved(), GlobalOptions.environment,
+                        backupFile, Backups.Mode.AUTO, line -> {
                             spec.commandLine().getErr().println(line);
                             spec.commandLine().getErr().flush();
                         });
@@ -117,7 +125,7 @@ public final class DbCommand implements Runnable {
                 out().flush();
                 try {
                     printOutcome("upgrade", m.upgrade(goal));
-                } catch (io.yaptide.store.migrate.MigrationException e) {
+                } catch (MigrationException e) {
                     String still;
                     try {
                         still = Migrator.label(m.current().orElse(null));
@@ -147,9 +155,9 @@ public final class DbCommand implements Runnable {
         }
 
         private boolean hasTables() {
-            try (java.sql.Connection c = io.yaptide.store.ops.Connections.open(resolved().url())) {
-                return io.yaptide.store.ops.AppTables.countAnyTables(c, resolved().url().isPostgres()) > 0;
-            } catch (java.sql.SQLException e) {
+            try (Connection c = Connections.open(resolved().url())) {
+                return AppTables.countAnyTables(c, resolved().url().isPostgres()) > 0;
+            } catch (SQLException e) {
                 return true;
             }
         }

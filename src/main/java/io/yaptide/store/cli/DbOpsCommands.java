@@ -158,7 +158,7 @@ final class DbOpsCommands {
     @Command(name = "shell", description = {
             "Open psql or sqlite3 on the database: browse, verify, troubleshoot.",
             "The password goes to psql in PGPASSWORD, never on the command line. Arguments after -- go to the "
-                    + "client, e.g. db shell -- -c 'SELECT count(*) FROM \"User\"'."})
+                    + "client, e.g. db shell -- -c 'SELECT count(*) FROM \"User\"'. The exit code is the client's."})
     static final class Shell extends Op {
         @Parameters(arity = "0..*", paramLabel = "CLIENT_ARGS", description = "Passed to psql / sqlite3 as they are.")
         List<String> clientArgs = new ArrayList<>();

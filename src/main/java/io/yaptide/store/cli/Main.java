@@ -45,7 +45,24 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        quietLibraryLogging(args);
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /**
+     * Admin commands say what happened in their own lines, so library logging would only add noise;
+     * and starting the logging system (logback reading its XML configuration, some 500 classes) costs
+     * a sixth of list-users' start-up. So for them, unless -v is given, SLF4J gets its no-op provider.
+     */
+    static void quietLibraryLogging(String[] args) {
+        String name = commandName(args);
+        Class<?> command = name == null ? null : COMMANDS.get(name);
+        boolean admin = command != null && command.getEnclosingClass() == AdminCommands.class;
+        boolean verbose = java.util.Arrays.stream(args).anyMatch(a -> a.matches("-v+") || a.equals("--verbose"));
+        if (admin && !verbose && System.getProperty("slf4j.provider") == null) {
+            System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
+            System.setProperty("slf4j.internal.verbosity", "WARN"); // no "SLF4J(I): ..." line about it
+        }
     }
 
     /** Every top-level command by name, in the order help lists them. */
@@ -65,6 +82,8 @@ public final class Main implements Runnable {
         m.put("add-cluster", AdminCommands.AddCluster.class);
         m.put("list-clusters", AdminCommands.ListClusters.class);
         m.put("rotate-update-key", AdminCommands.RotateUpdateKey.class);
+        m.put("serve", ServeCommand.class);
+        m.put("smoke", SmokeCommand.class);
         m.put("help", CommandLine.HelpCommand.class);
         return Collections.unmodifiableMap(m);
     }

@@ -274,7 +274,7 @@ public final class PortableDump {
                 }
                 PreparedStatement ps = inserts.get(ours);
                 if (ps == null) {
-                    flushAll(inserts, pending);
+                    flushAll(inserts);
                     ps = prepareInsert(c, ours, columns, targetColumns);
                     inserts.put(ours, ps);
                 }
@@ -290,7 +290,7 @@ public final class PortableDump {
                     progress.accept("  " + ours + ": " + n + " rows...");
                 }
             });
-            flushAll(inserts, pending);
+            flushAll(inserts);
             contents.rows().forEach((t, n) -> progress.accept("  " + t + ": " + n + " rows"));
             if (dialect == Dialect.POSTGRESQL) {
                 resetSequences(c);
@@ -308,7 +308,7 @@ public final class PortableDump {
         }
     }
 
-    private static void flushAll(Map<String, PreparedStatement> inserts, Map<String, Long> pending) throws SQLException {
+    private static void flushAll(Map<String, PreparedStatement> inserts) throws SQLException {
         for (PreparedStatement ps : inserts.values()) {
             ps.executeBatch();
         }

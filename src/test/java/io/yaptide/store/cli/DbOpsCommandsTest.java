@@ -155,6 +155,38 @@ class DbOpsCommandsTest {
     }
 
     @DatabaseTest
+    void aBackupTakenWhileWritesGoOnIsConsistentAndVerified(TestDatabase db) throws Exception {
+        seed(db);
+        io.yaptide.store.clusters.ClusterStore clusters = new io.yaptide.store.clusters.ClusterStore(db.database());
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
+        Thread writer = new Thread(() -> {
+            while (!stop.get()) {
+                clusters.create("c" + written.incrementAndGet());
+            }
+        });
+        writer.start();
+        Path dir = tempDir();
+        Path file = dir.resolve("live.backup");
+        Cli.Result r;
+        try {
+            while (written.get() < 20) {
+                Thread.sleep(5);
+            }
+            r = Cli.run(db.url(), "db", "backup", file.toString());
+        } finally {
+            stop.set(true);
+            writer.join();
+        }
+        assertThat(r.code()).as(r.err()).isZero();
+        long recorded = BackupManifest.readFor(file).orElseThrow().rows().get("Cluster");
+        assertThat(recorded).isBetween(21L, written.get() + 1L);
+        DatabaseUrl target = emptyTarget(db, dir);
+        assertThat(Cli.run(target, "db", "restore", file.toString()).code()).isZero();
+        assertThat(digests(target).get("Cluster").rows()).isEqualTo(recorded);
+    }
+
+    @DatabaseTest
     void portableBackupRestoresWithTheSameContentAndWorkingIdSequences(TestDatabase db) {
         seed(db);
         Path dir = tempDir();

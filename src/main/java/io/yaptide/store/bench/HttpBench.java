@@ -1,0 +1,43 @@
+package io.yaptide.store.bench;
+
+import io.yaptide.store.dispatch.ExternalWorkers;
+import io.yaptide.store.http.HttpConfig;
+import io.yaptide.store.http.Tokens;
+import io.yaptide.store.http.YaptideServer;
+import java.security.SecureRandom;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The service on a free loopback port over the bench database, for the HTTP workloads: no dummy
+ * simulator (jobs stay as the workload leaves them), a secret known here so that a workload can
+ * log the bench user in by minting its access token.
+ */
+final class HttpBench implements AutoCloseable {
+    final YaptideServer server;
+    final HttpClient client;
+    private final Tokens tokens;
+
+    HttpBench(BenchContext ctx) {
+        byte[] secret = new byte[64];
+        new SecureRandom().nextBytes(secret);
+        HttpConfig config = new HttpConfig("127.0.0.1", 0, secret, true, List.of(), HttpConfig.DEFAULT_MAX_BODY_BYTES,
+                Duration.ofHours(1), Duration.ofHours(2), new HttpConfig.DummyConfig(1, Duration.ZERO, 1, null));
+        this.server = YaptideServer.start(ctx.db(), config, url -> new ExternalWorkers());
+        this.tokens = new Tokens(secret, Duration.ofHours(1), Duration.ofHours(2), Clock.systemUTC());
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** The Cookie header value that logs the user in. */
+    String cookieFor(long userId) {
+        return "access_token=" + tokens.issue(userId, Tokens.Kind.ACCESS).token();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

@@ -1,0 +1,95 @@
+package io.yaptide.store.cli;
+
+import io.yaptide.store.config.Settings;
+import io.yaptide.store.db.Database;
+import io.yaptide.store.http.HttpConfig;
+import io.yaptide.store.http.YaptideServer;
+import io.yaptide.store.migrate.Migrator;
+import io.yaptide.store.migrate.Revision;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code yaptide serve}: the HTTP service on the configured database until SIGTERM (or Ctrl-C),
+ * then a graceful stop: requests in flight finish, the pool closes.
+ *
+ * <p>On the embedded default database the schema is brought to head first (nobody else manages
+ * that file). On any configured database the service refuses to start while revisions are pending:
+ * upgrading a shared database is the operator's decision ({@code bin/yaptide db upgrade}, which
+ * backs up first).
+ */
+@Command(name = "serve", description = "Run the HTTP service (the original's API) on the configured database.")
+public final class ServeCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
+    @Option(names = "--port", paramLabel = "N", description = "Port to listen on (default: ${DEFAULT-VALUE}).")
+    int port = HttpConfig.DEFAULT_PORT;
+
+    @Option(names = "--host", paramLabel = "H", description = "Interface to listen on (default: ${DEFAULT-VALUE}).")
+    String host = HttpConfig.DEFAULT_HOST;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        GlobalOptions global = Main.globalOf(spec);
+        HttpConfig config = HttpConfig.fromEnvironment(host, port, GlobalOptions.environment);
+        Settings.ResolvedUrl resolved = global.resolvedUrl();
+        Database db = Database.open(resolved.url());
+        YaptideServer server;
+        try {
+            prepareSchema(db, resolved, out);
+            if (config.secretGenerated()) {
+                LOG.warn("{} is not set: using a random secret for this run; logins end when the service restarts",
+                        HttpConfig.ENV_JWT_SECRET);
+            }
+            server = YaptideServer.start(db, config);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+        out.println("Serving the Yaptide API on " + server.baseUrl() + " (database " + resolved.url() + ")"
+                + (config.corsOrigins().isEmpty() ? "" : ", CORS for " + String.join(", ", config.corsOrigins())));
+        out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("stopping: finishing requests in flight");
+            server.close();
+            db.close();
+            LOG.info("stopped");
+            stopped.countDown();
+        }, "yaptide-shutdown"));
+        stopped.await();
+        return ExitCode.OK;
+    }
+
+    private static void prepareSchema(Database db, Settings.ResolvedUrl resolved, PrintWriter out) {
+        Migrator migrator = new Migrator(db);
+        if (resolved.source() == Settings.Source.EMBEDDED_DEFAULT) {
+            Migrator.Outcome outcome = migrator.upgrade(Migrator.HEAD);
+            if (outcome.changed()) {
+                out.println("Upgraded the embedded database " + resolved.url() + " to " + outcome.to());
+            }
+            return;
+        }
+        List<Revision> pending = migrator.pending();
+        if (!pending.isEmpty()) {
+            String current = migrator.current().orElse("an empty schema");
+            throw new CliException(ExitCode.MIGRATION, "the database " + resolved.url() + " is at " + current + ", "
+                    + pending.size() + " revision(s) behind head ("
+                    + pending.stream().map(Revision::id).collect(Collectors.joining(", "))
+                    + "); run 'bin/yaptide db upgrade' on it (same --db or YAPTIDE_DATABASE_URL), then serve again");
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.yaptide.store.dispatch;
+
+import io.yaptide.store.simulations.SimulatorType;
+import java.util.EnumMap;
+import java.util.Map;
+
+/** Sends each submission to the dispatcher for its simulator type, and the rest to a fallback. */
+public final class SimulatorRouting implements Dispatcher {
+    private final Map<SimulatorType, Dispatcher> bySimulator;
+    private final Dispatcher fallback;
+
+    public SimulatorRouting(Map<SimulatorType, Dispatcher> bySimulator, Dispatcher fallback) {
+        this.bySimulator = new EnumMap<>(bySimulator);
+        this.fallback = fallback;
+    }
+
+    @Override
+    public void submit(Submission submission) {
+        bySimulator.getOrDefault(submission.simType(), fallback).submit(submission);
+    }
+
+    @Override
+    public void cancel(long simulationId) {
+        bySimulator.values().forEach(d -> d.cancel(simulationId));
+        fallback.cancel(simulationId);
+    }
+
+    @Override
+    public void close() {
+        bySimulator.values().forEach(Dispatcher::close);
+        fallback.close();
+    }
+}

@@ -1,0 +1,180 @@
+package io.yaptide.store.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.yaptide.store.simulations.InputType;
+import io.yaptide.store.simulations.SimulatorType;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * A job submission's payload ({@code /jobs/direct}, {@code /jobs/batch}) checked and turned into what
+ * is stored as the simulation's input, as the original's {@code make_input_dict} does: the input
+ * type, the editor project (if any), the input files with the number of primaries divided among the
+ * tasks, and the total number of primaries.
+ *
+ * <p>The original converts an editor project to simulator files with its separate converter
+ * package; this service does not include one, so an editor submission stores its project and an
+ * empty {@code input_files}.
+ */
+record SubmissionInput(SimulatorType simType, InputType inputType, int taskCount, String title, ObjectNode stored,
+                       ObjectNode inputFiles, long allPrimaries) {
+
+    /** More tasks than this in one job is refused: each is a row and, for the dummy, a background job. */
+    static final int MAX_TASKS = 1000;
+    static final int MAX_TITLE_LENGTH = 1000;
+
+    private static final Pattern NSTAT = Pattern.compile("NSTAT\\s*\\d*\\s*\\d*");
+
+    int primariesPerTask() {
+        long perTask = allPrimaries / taskCount;
+        return (int) Math.min(Integer.MAX_VALUE, perTask);
+    }
+
+    static SubmissionInput parse(JsonBody body) {
+        body.requireKeys("sim_type", "ntasks", "input_type");
+        String simTypeText = body.string("sim_type");
+        SimulatorType simType = SimulatorType.parse(simTypeText).orElseThrow(() -> ApiException.badRequest(
+                "Wrong data provided: unknown sim_type '" + simTypeText + "'; use one of "
+                        + Arrays.stream(SimulatorType.values()).map(SimulatorType::dbValue).collect(Collectors.joining(", "))));
+        long ntasks = body.integer("ntasks");
+        if (ntasks < 1 || ntasks > MAX_TASKS) {
+            throw ApiException.badRequest("Wrong data provided: ntasks must be between 1 and " + MAX_TASKS + ", got " + ntasks);
+        }
+        String title = body.optionalString("title").orElse("");
+        if (title.length() > MAX_TITLE_LENGTH) {
+            throw ApiException.badRequest("Wrong data provided: title is longer than " + MAX_TITLE_LENGTH + " characters");
+        }
+        String inputTypeText = body.string("input_type").toLowerCase(Locale.ROOT);
+        ObjectNode stored = Reply.JSON.createObjectNode();
+        int tasks = (int) ntasks;
+        return switch (inputTypeText) {
+            case "editor" -> {
+                ObjectNode project = requireObject(body, "input_json", "editor");
+                long primaries = editorPrimaries(project);
+                stored.put("input_type", InputType.EDITOR.name());
+                stored.set("input_json", project);
+                stored.put("number_of_all_primaries", primaries);
+                ObjectNode files = stored.putObject("input_files");
+                yield new SubmissionInput(simType, InputType.EDITOR, tasks, title, stored, files, primaries);
+            }
+            case "files" -> {
+                ObjectNode given = requireObject(body, "input_files", "files");
+                ObjectNode files = given.deepCopy();
+                long primaries = adjustPrimaries(files, tasks);
+                stored.put("input_type", InputType.FILES.name());
+                stored.put("number_of_all_primaries", primaries);
+                stored.set("input_files", files);
+                yield new SubmissionInput(simType, InputType.FILES, tasks, title, stored, files, primaries);
+            }
+            default -> throw ApiException.badRequest("Wrong data provided: unknown input_type '" + body.string("input_type")
+                    + "'; use editor (with input_json) or files (with input_files)");
+        };
+    }
+
+    private static ObjectNode requireObject(JsonBody body, String key, String inputType) {
+        if (!body.node().has(key)) {
+            throw ApiException.badRequest("Wrong data provided: input_type " + inputType + " needs " + key);
+        }
+        return body.object(key);
+    }
+
+    private static long editorPrimaries(ObjectNode project) {
+        JsonNode particles = project.path("beam").path("numberOfParticles");
+        if (particles.isMissingNode() || particles.isNull()) {
+            return 0;
+        }
+        if (!particles.isIntegralNumber() || particles.longValue() < 0) {
+            throw ApiException.badRequest("Wrong data provided: input_json.beam.numberOfParticles must be a whole number, got "
+                    + particles);
+        }
+        return particles.longValue();
+    }
+
+    /**
+     * Divides the primaries among the tasks in place: SHIELD-HIT12A's {@code NSTAT} in beam.dat, or
+     * FLUKA's {@code START} card in the .inp file. Returns the total number of primaries (0 when the
+     * files do not say).
+     */
+    static long adjustPrimaries(ObjectNode files, int tasks) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = files.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> file = it.next();
+            if (!file.getValue().isTextual()) {
+                throw ApiException.badRequest("Wrong data provided: input_files." + file.getKey()
+                        + " must be the file's text, got " + JsonBody.kind(file.getValue()));
+            }
+        }
+        if (files.has("beam.dat")) {
+            return adjustShieldhit(files, tasks);
+        }
+        for (Iterator<String> names = files.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (name.endsWith(".inp")) {
+                return adjustFluka(files, name, tasks);
+            }
+        }
+        return 0;
+    }
+
+    private static long adjustShieldhit(ObjectNode files, int tasks) {
+        String[] lines = files.get("beam.dat").textValue().split("\n", -1);
+        String first = null;
+        for (String line : lines) {
+            if (line.stripLeading().startsWith("NSTAT")) {
+                first = line;
+                break;
+            }
+        }
+        if (first == null) {
+            return 0;
+        }
+        String[] words = first.strip().split("\\s+");
+        if (words.length < 2) {
+            throw ApiException.badRequest("Wrong data provided: beam.dat has NSTAT without a number of primaries");
+        }
+        long all;
+        try {
+            all = Long.parseLong(words[1]);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("Wrong data provided: beam.dat NSTAT value '" + words[1] + "' is not a whole number");
+        }
+        String perTask = Long.toString(all / tasks);
+        for (int i = 0; i < lines.length; i++) {
+            Matcher m = NSTAT.matcher(lines[i]);
+            if (m.find()) {
+                // the first occurrence only: later numbers on the line (the saving step) stay
+                lines[i] = lines[i].replaceFirst(Pattern.quote(words[1]), Matcher.quoteReplacement(perTask));
+            }
+        }
+        files.put("beam.dat", String.join("\n", lines));
+        return all;
+    }
+
+    private static long adjustFluka(ObjectNode files, String name, int tasks) {
+        String[] lines = files.get(name).textValue().split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].stripLeading().startsWith("START")) {
+                String[] words = lines[i].strip().split("\\s+");
+                if (words.length < 2) {
+                    throw ApiException.badRequest("Wrong data provided: " + name + " has a START card without a number of primaries");
+                }
+                long all;
+                try {
+                    all = (long) Double.parseDouble(words[1]);
+                } catch (NumberFormatException e) {
+                    throw ApiException.badRequest("Wrong data provided: " + name + " START value '" + words[1] + "' is not a number");
+                }
+                // FLUKA fixed format: the card name in columns 1-10, WHAT(1) right-aligned in 11-20
+                lines[i] = String.format(Locale.ROOT, "%-10s%10s", "START", (all / tasks) + ".0");
+                files.put(name, String.join("\n", lines));
+                return all;
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,197 @@
+package io.yaptide.store.http;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.yaptide.store.clusters.ClusterStore;
+import io.yaptide.store.db.Database;
+import io.yaptide.store.db.DatabaseUnavailableException;
+import io.yaptide.store.dispatch.Dispatcher;
+import io.yaptide.store.dispatch.DummySimulator;
+import io.yaptide.store.dispatch.ExternalWorkers;
+import io.yaptide.store.dispatch.SimulatorRouting;
+import io.yaptide.store.simulations.SimulationStore;
+import io.yaptide.store.simulations.SimulatorType;
+import io.yaptide.store.tasks.TaskStore;
+import io.yaptide.store.results.ResultStore;
+import io.yaptide.store.users.UserStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.function.Function;
+import org.jdbi.v3.core.ConnectionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP service: the original's API on Javalin (Jetty), over the stores of one database.
+ *
+ * <p>Routes are thin (parse, check access, call a store, answer); every failure becomes the
+ * original's {@code {"message": ...}} shape here, in one place: a route's {@link ApiException} with
+ * its status, a store's validation error as 400, an unreachable database as 503, anything else as
+ * 500 with the details in the log only.
+ */
+public final class YaptideServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(YaptideServer.class);
+    /** How long a stop waits for requests in flight. */
+    static final long STOP_TIMEOUT_MILLIS = 10_000;
+
+    private final Javalin app;
+    private final URI baseUrl;
+    private volatile Dispatcher dispatcher;
+
+    private YaptideServer(Javalin app, URI baseUrl) {
+        this.app = app;
+        this.baseUrl = baseUrl;
+    }
+
+    /** Starts with the standard dispatcher: the dummy simulator runs {@code dummy} jobs, the rest wait for workers. */
+    public static YaptideServer start(Database db, HttpConfig config) {
+        return start(db, config, url -> standardDispatcher(url, config.dummy()));
+    }
+
+    public static Dispatcher standardDispatcher(URI baseUrl, HttpConfig.DummyConfig dummy) {
+        return new SimulatorRouting(Map.of(SimulatorType.DUMMY, new DummySimulator(baseUrl, dummy.threads(),
+                dummy.stepDelay(), dummy.progressSteps(), dummy.resultsFile())), new ExternalWorkers());
+    }
+
+    /** Starts on the configured host and port; the dispatcher is made once the port is known. */
+    public static YaptideServer start(Database db, HttpConfig config, Function<URI, Dispatcher> dispatcherFactory) {
+        UserStore users = new UserStore(db);
+        SimulationStore simulations = new SimulationStore(db);
+        TaskStore tasks = new TaskStore(db);
+        ClusterStore clusters = new ClusterStore(db);
+        ResultStore results = new ResultStore(db);
+        Authenticator auth = new Authenticator(
+                new Tokens(config.jwtSecret(), config.accessTokenTtl(), config.refreshTokenTtl(), Clock.systemUTC()), users);
+        // Routes need the dispatcher, which needs the port, known only after the start: routes get it
+        // through this holder, filled right after the start (a submission in between waits for it).
+        DispatcherHolder holder = new DispatcherHolder();
+
+        Javalin app = Javalin.create(cfg -> {
+            cfg.showJavalinBanner = false;
+            cfg.startupWatcherEnabled = false;
+            cfg.http.maxRequestSize = config.maxBodyBytes();
+            cfg.jetty.defaultHost = config.host();
+            cfg.jetty.defaultPort = config.port();
+            cfg.jetty.modifyServer(server -> server.setStopTimeout(STOP_TIMEOUT_MILLIS));
+        });
+        Cors cors = new Cors(Set.copyOf(config.corsOrigins()));
+        app.before(cors::addHeaders);
+        app.options("/", cors::preflight);
+        app.options("/*", cors::preflight);
+        long max = config.maxBodyBytes();
+        app.get("/", ctx -> Reply.send(ctx, 200, "Hello World!"));
+        app.get("/openapi.json", YaptideServer::openApi);
+        new AuthRoutes(users, auth, max).register(app);
+        new UserRoutes(users, simulations, clusters, auth, holder::get).register(app);
+        new JobsRoutes(simulations, tasks, clusters, auth, holder::get, max).register(app);
+        new TasksRoutes(simulations, tasks, max).register(app);
+        new ResultsRoutes(simulations, results, auth, max).register(app);
+        new InputsRoutes(simulations, results, auth).register(app);
+        new LogfilesRoutes(simulations, results, auth, max).register(app);
+        mapErrors(app);
+
+        app.start();
+        int port = app.port();
+        String host = config.host();
+        if (host.equals("0.0.0.0") || host.equals("::") || host.isBlank()) {
+            host = "127.0.0.1"; // the dummy simulator calls back over loopback
+        }
+        URI baseUrl = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port);
+        YaptideServer server = new YaptideServer(app, baseUrl);
+        try {
+            server.dispatcher = dispatcherFactory.apply(baseUrl);
+        } catch (RuntimeException e) {
+            app.stop();
+            throw e;
+        }
+        holder.set(server.dispatcher);
+        return server;
+    }
+
+    /** The dispatcher once the server knows its port. */
+    private static final class DispatcherHolder {
+        private Dispatcher dispatcher;
+
+        synchronized void set(Dispatcher d) {
+            dispatcher = d;
+            notifyAll();
+        }
+
+        synchronized Dispatcher get() {
+            while (dispatcher == null) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while the service starts", e);
+                }
+            }
+            return dispatcher;
+        }
+    }
+
+    private static void mapErrors(Javalin app) {
+        app.exception(ApiException.class, (e, ctx) -> Reply.send(ctx, e.status(), e.getMessage(), e.content()));
+        app.exception(IllegalArgumentException.class, (e, ctx) -> Reply.send(ctx, 400, "Wrong data provided: " + e.getMessage()));
+        app.exception(NoSuchElementException.class, (e, ctx) -> Reply.send(ctx, 404, "Not found: " + e.getMessage()));
+        app.exception(HttpResponseException.class, (e, ctx) -> Reply.send(ctx, e.getStatus(), e.getMessage()));
+        app.exception(DatabaseUnavailableException.class, (e, ctx) -> unavailable(ctx, e));
+        app.exception(ConnectionException.class, (e, ctx) -> unavailable(ctx, e));
+        app.exception(Exception.class, (e, ctx) -> {
+            LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+            Reply.send(ctx, 500, "Internal server error");
+        });
+        app.error(404, ctx -> {
+            if (ctx.attribute(Reply.ANSWERED) == null) {
+                Reply.send(ctx, 404, "Not found: no endpoint " + ctx.method() + " " + ctx.path());
+            }
+        });
+        app.error(405, ctx -> {
+            if (ctx.attribute(Reply.ANSWERED) == null) {
+                Reply.send(ctx, 405, "Method not allowed: " + ctx.method() + " " + ctx.path());
+            }
+        });
+    }
+
+    private static void unavailable(Context ctx, Exception e) {
+        LOG.error("database unavailable during {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+        Reply.send(ctx, 503, "Database unavailable; try again later");
+    }
+
+    private static void openApi(Context ctx) {
+        try (InputStream in = YaptideServer.class.getResourceAsStream("/openapi.json")) {
+            if (in == null) {
+                throw new ApiException(404, "The OpenAPI document is not packaged in this build");
+            }
+            ctx.contentType(Reply.CONTENT_TYPE).result(in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** Where this server answers, as its own dummy simulator calls it. */
+    public URI baseUrl() {
+        return baseUrl;
+    }
+
+    /** Stops accepting requests, lets those in flight finish (up to {@link #STOP_TIMEOUT_MILLIS}), stops the dispatcher. */
+    @Override
+    public void close() {
+        app.stop();
+        Dispatcher d = dispatcher;
+        if (d != null) {
+            d.close();
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.yaptide.store.http;
+
+import io.yaptide.store.testing.Fixtures;
+import io.yaptide.store.testing.TestDatabase;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+/** The real server on a free port over a test database, with a fast dummy simulator. */
+final class TestServer implements AutoCloseable {
+    static final byte[] SECRET = "test-secret-test-secret-test-secret-0123456789".getBytes(StandardCharsets.UTF_8);
+    static final long MAX_BODY = 8L * 1024 * 1024;
+
+    final YaptideServer server;
+    final TestDatabase db;
+
+    private TestServer(TestDatabase db, YaptideServer server) {
+        this.db = db;
+        this.server = server;
+    }
+
+    static TestServer start(TestDatabase db) {
+        return start(db, Duration.ofMinutes(10), Duration.ofHours(2), List.of());
+    }
+
+    static TestServer start(TestDatabase db, Duration accessTtl, Duration refreshTtl, List<String> corsOrigins) {
+        HttpConfig config = new HttpConfig("127.0.0.1", 0, SECRET, false, corsOrigins, MAX_BODY, accessTtl, refreshTtl,
+                new HttpConfig.DummyConfig(2, Duration.ofMillis(20), 3, Fixtures.file("json_with_results.json").toString()));
+        return new TestServer(db, YaptideServer.start(db.database(), config));
+    }
+
+    URI url() {
+        return server.baseUrl();
+    }
+
+    ApiClient client() {
+        return new ApiClient(url());
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
