@@ -28,6 +28,8 @@ import picocli.CommandLine.Spec;
                 DbCommand.Stamp.class,
                 DbCommand.Current.class,
                 DbCommand.History.class,
+                SchemaCommands.Check.class,
+                SchemaCommands.Diagram.class,
                 DbOpsCommands.Url.class,
                 DbOpsCommands.Shell.class,
                 DbOpsCommands.Inspect.class,
@@ -72,6 +74,7 @@ public final class DbCommand implements Runnable {
         }
 
         void printOutcome(String verb, Migrator.Outcome o) {
+            o.notes().forEach(n -> out().println(n));
             if (!o.changed()) {
                 out().println("Nothing to " + verb + "; database " + resolved().url() + " is at " + o.to()
                         + (o.to().equals(Migrator.headId()) ? " (head)" : ""));
@@ -82,7 +85,6 @@ public final class DbCommand implements Runnable {
                 out().println("Database " + resolved().url() + " is now at " + o.to()
                         + (o.to().equals(Migrator.headId()) ? " (head)" : ""));
             }
-            o.notes().forEach(n -> out().println("Warning: " + n));
         }
 
         static String message(String id) {

@@ -229,6 +229,11 @@ public final class DatabaseUrl {
         return out;
     }
 
+    /** Percent-encodes user info so that a rendered URL parses back to the same credentials. */
+    private static String encode(String s) {
+        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
     private static String decode(String s) {
         return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
@@ -272,7 +277,7 @@ public final class DatabaseUrl {
             throw new IllegalStateException("only a PostgreSQL URL has sibling databases");
         }
         String jdbc = jdbcUrl.replaceFirst("/[^/?]*(\\?|$)", "/" + otherDatabase + "$1");
-        String orig = "postgresql://" + (user == null ? "" : user + (password == null ? "" : ":" + password) + "@")
+        String orig = "postgresql://" + (user == null ? "" : encode(user) + (password == null ? "" : ":" + encode(password)) + "@")
                 + hostForUrl(host) + ":" + port + "/" + otherDatabase;
         return new DatabaseUrl(orig, kind, jdbc, user, password, null, host, port, otherDatabase);
     }
@@ -284,9 +289,9 @@ public final class DatabaseUrl {
         }
         StringBuilder sb = new StringBuilder("postgresql://");
         if (user != null) {
-            sb.append(user);
+            sb.append(encode(user));
             if (password != null) {
-                sb.append(':').append(showPassword ? password : MASK);
+                sb.append(':').append(showPassword ? encode(password) : MASK);
             }
             sb.append('@');
         }

@@ -144,23 +144,50 @@ public final class Migrator {
         public boolean changed() {
             return !applied.isEmpty();
         }
+
+        /** The notes that report a problem (foreign key violations), as opposed to information (adoption). */
+        public List<String> warnings() {
+            return notes.stream().filter(n -> n.startsWith("Warning:")).toList();
+        }
     }
 
     /** Upgrades to {@code target} ("head", a revision id or a unique prefix). */
     public Outcome upgrade(String target) {
         return locked(c -> {
             String from = currentOn(c);
+            List<String> notes = new ArrayList<>();
+            Adoption.Recognition adoption = null;
+            if (from == null) {
+                adoption = Adoption.recognise(url, c).orElse(null);
+                if (adoption != null && !adoption.matches()) {
+                    throw new MigrationException(Adoption.refusal(url, adoption));
+                }
+                if (adoption != null) {
+                    from = adoption.revision();
+                }
+            }
             int fromIdx = indexOf(from);
             int toIdx = indexOf(resolve(target == null ? HEAD : target, from));
             if (toIdx < fromIdx) {
                 throw new MigrationException("the database is at " + from + ", newer than " + revisions().get(toIdx).id()
                         + "; use 'db downgrade " + revisions().get(toIdx).id() + "' to go back");
             }
+            if (adoption != null) {
+                // only now, with the target known to be reachable, is the adopted revision recorded
+                runLiquibase(c, lb -> {
+                    for (int i = 0; i <= fromIdx; i++) {
+                        lb.markNextChangeSetRan(new Contexts(), new LabelExpression());
+                    }
+                });
+                markRecordedWithoutRunning(c, ids(0, fromIdx + 1));
+                notes.add(adoption.note());
+            }
             List<String> ids = ids(fromIdx + 1, toIdx + 1);
             if (!ids.isEmpty()) {
                 runLiquibase(c, lb -> lb.update(ids.size(), new Contexts(), new LabelExpression()));
             }
-            return new Outcome(label(from), label(currentOn(c)), ids, checkForeignKeys(c));
+            notes.addAll(checkForeignKeys(c));
+            return new Outcome(label(from), label(currentOn(c)), ids, notes);
         });
     }
 
@@ -179,6 +206,12 @@ public final class Migrator {
             }
             List<String> ids = new ArrayList<>(ids(toIdx + 1, fromIdx + 1));
             java.util.Collections.reverse(ids);
+            String first = revisions().get(0).id();
+            if (ids.contains(first) && recordedWithoutRunning(c, first)) {
+                throw new MigrationException("revision " + first + " of " + url + " was recorded (adopted or stamped), not applied by us:"
+                        + " its tables and rows were made elsewhere, and rolling it back would drop them all. Downgrade to "
+                        + first + " at most; 'db stamp base' forgets our bookkeeping without touching the tables");
+            }
             if (!ids.isEmpty()) {
                 runLiquibase(c, lb -> lb.rollback(ids.size(), null, new Contexts(), new LabelExpression()));
             }
@@ -201,6 +234,7 @@ public final class Migrator {
                         lb.markNextChangeSetRan(new Contexts(), new LabelExpression());
                     }
                 });
+                markRecordedWithoutRunning(c, ids(fromIdx + 1, toIdx + 1));
             } else if (toIdx < fromIdx) {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + CHANGELOG_TABLE + " WHERE id = ?")) {
                     for (String id : ids(toIdx + 1, fromIdx + 1)) {
@@ -364,11 +398,36 @@ public final class Migrator {
         }
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA foreign_key_check")) {
             while (rs.next()) {
-                notes.add("foreign key violation: table " + rs.getString(1) + " row " + rs.getLong(2)
+                notes.add("Warning: foreign key violation: table " + rs.getString(1) + " row " + rs.getLong(2)
                         + " refers to a missing row of " + rs.getString(3));
             }
         }
         return notes;
+    }
+
+    /**
+     * Liquibase's markNextChangeSetRan records EXECUTED; we record MARK_RAN, as its own changelog-sync
+     * does, so that a revision whose tables were made elsewhere is never rolled back over them.
+     */
+    private static void markRecordedWithoutRunning(Connection c, List<String> ids) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + CHANGELOG_TABLE + " SET exectype = 'MARK_RAN' WHERE id = ?")) {
+            for (String id : ids) {
+                ps.setString(1, id);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        commitIfNeeded(c);
+    }
+
+    /** Whether a revision was marked as run (by adoption or stamp) rather than executed. */
+    private static boolean recordedWithoutRunning(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT exectype FROM " + CHANGELOG_TABLE + " WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && "MARK_RAN".equalsIgnoreCase(rs.getString(1));
+            }
+        }
     }
 
     String currentOn(Connection c) throws SQLException {
@@ -407,5 +466,12 @@ public final class Migrator {
 
     public DatabaseUrl url() {
         return url;
+    }
+
+    static {
+        // Liquibase logs a failing changeSet at SEVERE with its whole stack trace, on stderr, before
+        // throwing; the Migrator turns that exception into one line, so Liquibase's own log is
+        // silenced entirely (this block runs after the one at the top, which sets WARNING).
+        LIQUIBASE_LOGGER.setLevel(Level.OFF);
     }
 }

@@ -120,7 +120,8 @@ public final class Rehearsal {
         Migrator.Outcome o = action.get();
         say(what + ": " + (o.applied().isEmpty() ? "nothing to do" : String.join(", ", o.applied()))
                 + String.format(" (%.1f s)", (System.nanoTime() - t0) / 1e9));
-        o.notes().forEach(n -> differ(what + ": " + n));
+        o.notes().stream().filter(n -> !o.warnings().contains(n)).forEach(n -> say("  " + n));
+        o.warnings().forEach(n -> differ(what + ": " + n));
     }
 
     private void report(String what, Map<String, TableStats.TableDigest> before, Map<String, TableStats.TableDigest> after) {

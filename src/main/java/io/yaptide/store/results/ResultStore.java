@@ -2,6 +2,7 @@ package io.yaptide.store.results;
 
 import io.yaptide.store.db.Database;
 import io.yaptide.store.results.ResultSetCodec.EstimatorPages;
+import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -62,7 +63,7 @@ public final class ResultStore {
             }
         }
         db.jdbi().useTransaction(h -> {
-            requireSimulation(h, simulationId);
+            lockSimulation(h, simulationId);
             Map<Long, EstimatorResult> inserted = new LinkedHashMap<>();
             for (EstimatorResult e : estimators) {
                 h.createUpdate("DELETE FROM \"Estimator\" WHERE simulation_id = :sim AND name = :name")
@@ -131,24 +132,42 @@ public final class ResultStore {
     }
 
     /**
-     * The whole result set of a simulation, in two queries: estimators in stored order, each with
-     * its pages by number. What {@link ResultSetCodec#write} turns into the {@code GET /results} body.
+     * The whole result set of a simulation: estimators in stored order, each with its pages by
+     * number. What {@link ResultSetCodec#write} turns into the {@code GET /results} body.
+     *
+     * <p>One statement (estimators LEFT JOIN pages), so the set is read from one snapshot on both
+     * databases: two queries could see the estimators of one stored set and the pages of the next.
+     * Each estimator's metadata repeats on its page rows; it is small next to the pages.
      */
     public List<EstimatorPages> resultSet(long simulationId) {
         return db.jdbi().withHandle(h -> {
-            List<Estimator> estimators = h.createQuery(ESTIMATOR_COLUMNS + "WHERE simulation_id = :sim ORDER BY id")
-                    .bind("sim", simulationId).map(ESTIMATOR).list();
+            Map<Long, Estimator> estimators = new LinkedHashMap<>();
             Map<Long, List<ResultPage>> pages = new LinkedHashMap<>();
-            estimators.forEach(e -> pages.put(e.id(), new ArrayList<>()));
-            if (!estimators.isEmpty()) {
-                h.createQuery("""
-                                SELECT p.id, p.estimator_id, p.page_number, p.compressed_data
-                                FROM "Page" p JOIN "Estimator" e ON e.id = p.estimator_id
-                                WHERE e.simulation_id = :sim ORDER BY p.estimator_id, p.page_number""")
-                        .bind("sim", simulationId).map(PAGE)
-                        .forEach(p -> pages.get(p.estimatorId()).add(p));
-            }
-            return estimators.stream().map(e -> new EstimatorPages(e, pages.get(e.id()))).toList();
+            h.createQuery("""
+                            SELECT e.id AS e_id, e.name AS e_name, e.compressed_data AS e_data,
+                                   p.id AS p_id, p.page_number AS p_number, p.compressed_data AS p_data
+                            FROM "Estimator" e LEFT JOIN "Page" p ON p.estimator_id = e.id
+                            WHERE e.simulation_id = :sim
+                            ORDER BY e.id, p.page_number""")
+                    .bind("sim", simulationId)
+                    .scanResultSet((supplier, ctx) -> {
+                        ResultSet rs = supplier.get();
+                        while (rs.next()) {
+                            long estimatorId = rs.getLong("e_id");
+                            if (!estimators.containsKey(estimatorId)) {
+                                estimators.put(estimatorId, new Estimator(estimatorId, simulationId, rs.getString("e_name"),
+                                        payload(rs.getBytes("e_data"))));
+                                pages.put(estimatorId, new ArrayList<>());
+                            }
+                            long pageId = rs.getLong("p_id");
+                            if (!rs.wasNull()) {
+                                pages.get(estimatorId).add(new ResultPage(pageId, estimatorId, rs.getInt("p_number"),
+                                        payload(rs.getBytes("p_data"))));
+                            }
+                        }
+                        return null;
+                    });
+            return estimators.values().stream().map(e -> new EstimatorPages(e, pages.get(e.id()))).toList();
         });
     }
 
@@ -180,16 +199,24 @@ public final class ResultStore {
             throw new IllegalArgumentException(table + " data must not be null");
         }
         db.jdbi().useTransaction(h -> {
-            requireSimulation(h, simulationId);
+            lockSimulation(h, simulationId);
             h.createUpdate("DELETE FROM \"" + table + "\" WHERE simulation_id = :sim").bind("sim", simulationId).execute();
             h.createUpdate("INSERT INTO \"" + table + "\" (simulation_id, compressed_data) VALUES (:sim, :data)")
                     .bind("sim", simulationId).bind("data", data.compressed()).execute();
         });
     }
 
-    private static void requireSimulation(Handle h, long simulationId) {
-        boolean exists = h.createQuery("SELECT COUNT(*) FROM \"Simulation\" WHERE id = :sim")
-                .bind("sim", simulationId).mapTo(Long.class).one() > 0;
+    /**
+     * Checks that the simulation exists and serialises replacing writers of its payloads. Without the
+     * lock, two concurrent stores of one estimator on PostgreSQL would each delete the old row and
+     * each insert a new one (neither sees the other's insert), leaving two estimators of one name.
+     * {@code FOR NO KEY UPDATE} conflicts with itself but not with the key-share locks that inserts
+     * of tasks or pages take. SQLite needs nothing: its write transactions are IMMEDIATE, one at a time.
+     */
+    private void lockSimulation(Handle h, long simulationId) {
+        String lock = db.isPostgres() ? " FOR NO KEY UPDATE" : "";
+        boolean exists = h.createQuery("SELECT id FROM \"Simulation\" WHERE id = :sim" + lock)
+                .bind("sim", simulationId).mapTo(Long.class).findOne().isPresent();
         if (!exists) {
             throw new NoSuchElementException("no simulation with id " + simulationId);
         }

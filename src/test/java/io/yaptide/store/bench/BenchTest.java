@@ -37,8 +37,9 @@ class BenchTest {
             for (String name : List.of("ingest", "read_pages_json", "read_pages_raw", "task_updates_1thread", "task_updates_8threads")) {
                 Workloads.all().get(name).workload().run(ctx, figures);
             }
+        } finally {
+            System.clearProperty("bench.scale");
         }
-        System.clearProperty("bench.scale");
         db.closePool();
 
         assertThat(bytes.toString(StandardCharsets.UTF_8).lines().toList()).satisfiesExactly(

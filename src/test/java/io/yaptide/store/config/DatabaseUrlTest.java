@@ -43,6 +43,18 @@ class DatabaseUrlTest {
     }
 
     @Test
+    void aRenderedUrlWithThePasswordParsesBackToTheSameCredentials() {
+        DatabaseUrl url = DatabaseUrl.parse("postgresql+psycopg://ann%40lab:p%40ss%3Aw%2Fo+rd%25@h:5433/db?sslmode=require");
+        DatabaseUrl again = DatabaseUrl.parse(url.render(true));
+        assertThat(again.user()).contains("ann@lab");
+        assertThat(again.password()).contains("p@ss:w/o+rd%");
+        assertThat(again.jdbcUrl()).isEqualTo(url.jdbcUrl());
+        DatabaseUrl sibling = DatabaseUrl.parse(url.withDatabase("other").render(true));
+        assertThat(sibling.password()).contains("p@ss:w/o+rd%");
+        assertThat(sibling.database()).isEqualTo("other");
+    }
+
+    @Test
     void relativeSqlitePathIsResolvedAgainstTheWorkingDirectory() {
         DatabaseUrl url = DatabaseUrl.parse("sqlite:///relative.db");
         assertThat(url.isSqlite()).isTrue();

@@ -71,7 +71,7 @@ class MigrationSafetyTest {
         List<Process> processes = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             processes.add(new ProcessBuilder(javaCommand(), "-cp", System.getProperty("java.class.path"),
-                    Main.class.getName(), "--db", db.url().render(true), "db", "upgrade")
+                    Main.class.getName(), "--db", db.url().render(true), "db", "upgrade", "--no-backup")
                     .redirectErrorStream(true).start());
         }
         List<String> outputs = new ArrayList<>();
@@ -122,6 +122,22 @@ class MigrationSafetyTest {
                 : "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'ix%'").mapTo(String.class).list());
         db.closePool();
         assertThat(indexes).containsExactly("ix_Input_simulation_id");
+    }
+
+    @EmptyDatabaseTest
+    void aFailedUpgradeReachesTheOperatorAsOneLineWithoutAStackTrace(TestDatabase db) throws Exception {
+        new Migrator(db.url()).upgrade("3f9d1f1bec46");
+        db.jdbi().useHandle(h -> h.execute("CREATE INDEX \"ix_Input_simulation_id\" ON \"Input\" (id)"));
+        db.closePool();
+        Process p = new ProcessBuilder(javaCommand(), "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "--db", db.url().render(true), "db", "upgrade", "--no-backup").start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(5);
+        assertThat(err.lines()).as(err).hasSize(1);
+        assertThat(err).startsWith("Error: migration on").contains("ix_Input_simulation_id").doesNotContain("\tat ");
+        assertThat(out).doesNotContain("\tat ");
     }
 
     private static String javaCommand() {

@@ -11,6 +11,14 @@ import io.yaptide.store.testing.Fixtures;
 import io.yaptide.store.testing.SeedRows;
 import io.yaptide.store.testing.TestDatabase;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -176,6 +184,71 @@ class ResultStoreTest {
         assertThat(SeedRows.counts(db.jdbi())).containsEntry("Estimator", 1L).containsEntry("Page", 1L)
                 .containsEntry("Input", 0L).containsEntry("Logfiles", 0L).containsEntry("Task", 1L);
         assertThat(results.estimators(kept)).hasSize(1);
+    }
+
+    @DatabaseTest
+    void concurrentStoresOfOneEstimatorLeaveExactlyOneWholeSetAndReadersNeverSeeAMixture(TestDatabase db) throws Exception {
+        ResultStore results = new ResultStore(db.database());
+        long sim = SeedRows.directSimulation(db.jdbi(), null, 1);
+        int writers = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(writers + 1);
+        CountDownLatch start = new CountDownLatch(1);
+        AtomicBoolean writing = new AtomicBoolean(true);
+        List<String> mixtures = new CopyOnWriteArrayList<>();
+        try {
+            Future<Integer> reader = pool.submit(() -> {
+                start.await();
+                int reads = 0;
+                while (writing.get()) {
+                    for (EstimatorPages e : results.resultSet(sim)) {
+                        Set<Integer> writersSeen = new java.util.HashSet<>();
+                        e.pages().forEach(p -> writersSeen.add(p.data().json().get("writer").asInt()));
+                        if (writersSeen.size() > 1 || (!e.pages().isEmpty() && e.pages().size() != writersSeen.iterator().next() + 1)) {
+                            mixtures.add(e.estimator().name() + " " + writersSeen + " " + e.pages().size());
+                        }
+                    }
+                    reads++;
+                }
+                return reads;
+            });
+            List<Future<?>> done = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                int writer = w;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int round = 0; round < 5; round++) {
+                        results.storeResults(sim, List.of(writtenBy(writer, "dose"), writtenBy(writer, "fluence")));
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            writing.set(false);
+            assertThat(reader.get(60, TimeUnit.SECONDS)).isPositive();
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(mixtures).isEmpty();
+        assertThat(results.estimators(sim)).extracting(Estimator::name).containsExactlyInAnyOrder("dose", "fluence");
+        for (Estimator e : results.estimators(sim)) {
+            List<ResultPage> pages = results.pages(e.id());
+            int writer = pages.get(0).data().json().get("writer").asInt();
+            assertThat(pages).hasSize(writer + 1)
+                    .allSatisfy(p -> assertThat(p.data().json().get("writer").asInt()).isEqualTo(writer));
+        }
+    }
+
+    /** An estimator whose pages (writer + 1 of them) all say which writer stored them. */
+    private static EstimatorResult writtenBy(int writer, String name) {
+        List<EstimatorResult.PageData> pages = new ArrayList<>();
+        for (int n = 0; n <= writer; n++) {
+            pages.add(new EstimatorResult.PageData(n, Payload.ofJson(Map.of("writer", writer, "page", n))));
+        }
+        return new EstimatorResult(name, Payload.ofJson(Map.of("writer", writer)), pages);
     }
 
     /** An estimator with pages of the given numbers; each page's JSON names its number. */

@@ -386,6 +386,42 @@ class SimulationStoreTest {
     }
 
     @DatabaseTest
+    void whenCompletionAndCancelRaceExactlyOneWins(TestDatabase db) throws Exception {
+        long user = SimulationSeeds.user(db, "racer");
+        SimulationStore store = new SimulationStore(db.database());
+        TaskStore tasks = new TaskStore(db.database());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            for (int round = 0; round < 12; round++) {
+                long id = store.create(SimulationSeeds.direct(user, 3)).simulation().id();
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                var completed = pool.submit(() -> {
+                    go.await();
+                    return store.update(id, new SimulationUpdate(JobState.COMPLETED, T0, null, null, null, null));
+                });
+                var canceled = pool.submit(() -> {
+                    go.await();
+                    return store.cancel(id);
+                });
+                go.countDown();
+                boolean completedWon = completed.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                boolean cancelWon = canceled.get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+                assertThat(completedWon ^ cancelWon).as("round " + round + ": exactly one wins").isTrue();
+                Simulation after = store.findById(id).orElseThrow();
+                assertThat(after.state()).isEqualTo(completedWon ? JobState.COMPLETED : JobState.CANCELED);
+                assertThat(tasks.listBySimulation(id)).extracting(Task::state)
+                        .containsOnly(completedWon ? JobState.PENDING : JobState.CANCELED);
+                if (completedWon) {
+                    assertThat(after.endTime()).isEqualTo(T0);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @DatabaseTest
     void aSimulationNeverSubmittedCannotBeCanceled(TestDatabase db) {
         long user = SimulationSeeds.user(db, "sam");
         SimulationStore store = new SimulationStore(db.database());

@@ -92,7 +92,7 @@ public final class OriginalDatabases {
         return url;
     }
 
-    /** Loads the original's PostgreSQL database into the given (empty) database. */
+    /** Loads the original's PostgreSQL dump into an (empty) PostgreSQL database with {@code psql}. */
     public static void loadPostgres(DatabaseUrl url) {
         requireCommand("xz", "install it (apt-get install -y xz-utils)");
         requireCommand("psql", "install the PostgreSQL client (apt-get install -y postgresql-client)");
@@ -126,7 +126,6 @@ public final class OriginalDatabases {
             if (!done || psql.exitValue() != 0) {
                 throw new IllegalStateException("loading postgres.sql.xz into " + url + " with psql failed: " + output);
             }
-            return;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
