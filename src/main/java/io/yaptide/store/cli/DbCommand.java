@@ -127,9 +127,11 @@ public final class DbCommand implements Runnable {
                     printOutcome("upgrade", m.upgrade(goal));
                 } catch (MigrationException e) {
                     String still;
-                    try {
-                        still = Migrator.label(m.current().orElse(null));
-                    } catch (RuntimeException unreadable) {
+                    try (Connection c = Connections.open(resolved().url())) {
+                        // ours, or the original's alembic_version on a database not adopted yet
+                        still = io.yaptide.store.ops.RecordedRevision.read(c).map(io.yaptide.store.ops.RecordedRevision::label)
+                                .orElse(Migrator.BASE);
+                    } catch (SQLException | RuntimeException unreadable) {
                         still = "unknown (" + unreadable.getMessage() + ")";
                     }
                     throw new CliException(ExitCode.MIGRATION, e.getMessage() + "\nThe database is still at revision "
