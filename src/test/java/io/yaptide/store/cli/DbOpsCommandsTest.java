@@ -367,6 +367,17 @@ class DbOpsCommandsTest {
                 .contains("Rehearsal FAILED");
     }
 
+    @Test
+    void rehearsalOnTheOriginalsDatabasesPassesAndReadsEveryRow() {
+        for (DatabaseUrl original : List.of(OriginalDatabases.loadPostgres(), OriginalDatabases.loadSqlite())) {
+            Map<String, TableStats.TableDigest> before = digests(original);
+            Cli.Result r = Cli.run(original, "db", "rehearse");
+            assertThat(r.code()).as(r.out() + r.err()).isZero();
+            assertThat(r.out()).contains("read checks: 5 users, 30 simulations with 633 tasks").contains("Rehearsal passed");
+            assertThat(digests(original)).isEqualTo(before); // the database itself was only read
+        }
+    }
+
     static long rehearsalDatabasesLeft() {
         try (Connection c = Connections.open(TestDatabases.adminUrl());
              var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM pg_database WHERE datname LIKE 'yaptide_rehearse_"
