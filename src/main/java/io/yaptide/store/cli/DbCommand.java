@@ -114,11 +114,17 @@ public final class DbCommand implements Runnable {
             String goal = target == null ? Migrator.HEAD : target;
             Path backup = null;
             if (resolved().url().isPostgres() && !noBackup && hasWork(m, goal)) {
-                Backups.Result r = DbOpsCommands.takeBackup(resolved(), GlobalOptions.environment,
-                        backupFile, Backups.Mode.AUTO, line -> {
-                            spec.commandLine().getErr().println(line);
-                            spec.commandLine().getErr().flush();
-                        });
+                Backups.Result r;
+                try {
+                    r = DbOpsCommands.takeBackup(resolved(), GlobalOptions.environment,
+                            backupFile, Backups.Mode.AUTO, line -> {
+                                spec.commandLine().getErr().println(line);
+                                spec.commandLine().getErr().flush();
+                            });
+                } catch (CliException e) {
+                    throw new CliException(e.exitCode(), e.getMessage()
+                            + "\nThe upgrade was not run. Fix the backup, or upgrade without one: db upgrade --no-backup");
+                }
                 backup = r.file();
                 out().println("Backup before upgrading: " + backup + " (" + r.manifest().totalRows()
                         + " rows, verified); to undo the upgrade: " + DbOpsCommands.restoreCommand(resolved(), backup));
