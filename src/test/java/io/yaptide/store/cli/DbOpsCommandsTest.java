@@ -316,6 +316,22 @@ class DbOpsCommandsTest {
         }
     }
 
+    @Test
+    void whenTheBackupFailsTheUpgradeIsNotRun() throws Exception {
+        try (TestDatabase db = TestDatabases.migrated(Engine.POSTGRES)) {
+            seed(db);
+            db.closePool();
+            new Migrator(db.url()).downgrade("3f9d1f1bec46");
+            Path taken = tempDir().resolve("taken.dump");
+            Files.writeString(taken, "someone else's file");
+            Cli.Result r = Cli.run(db.url(), "db", "upgrade", "--backup-file", taken.toString());
+            assertThat(r.code()).isEqualTo(ExitCode.ABORTED);
+            assertThat(r.err()).contains("exists already").contains("The upgrade was not run").contains("--no-backup");
+            assertThat(new Migrator(db.url()).current()).contains("3f9d1f1bec46");
+            assertThat(Files.readString(taken)).isEqualTo("someone else's file");
+        }
+    }
+
     @DatabaseTest
     void noBackupSkipsTheBackup(TestDatabase db) {
         db.closePool();
