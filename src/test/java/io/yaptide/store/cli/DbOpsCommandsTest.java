@@ -94,6 +94,16 @@ class DbOpsCommandsTest {
                 .anyMatch(l -> l.matches("Page\\s+4\\s+.*"));
     }
 
+    @Test
+    void inspectOfADatabaseTheOriginalMadeShowsItsAlembicRevisionAndRows() {
+        Cli.Result r = Cli.run(OriginalDatabases.loadSqlite(), "db", "inspect");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("Revision  3f9d1f1bec46 (the original's alembic_version)");
+        assertThat(r.outLines()).anyMatch(l -> l.matches("Simulation\\s+30\\s+.*"))
+                .anyMatch(l -> l.matches("Task\\s+633\\s+.*"))
+                .anyMatch(l -> l.matches("total\\s+1822\\s+.*"));
+    }
+
     @DatabaseTest
     void shellWithoutTheClientInstalledNamesThePackageToInstall(TestDatabase db) {
         Map<String, String> before = GlobalOptions.environment;
