@@ -114,11 +114,17 @@ public final class DbCommand implements Runnable {
             String goal = target == null ? Migrator.HEAD : target;
             Path backup = null;
             if (resolved().url().isPostgres() && !noBackup && hasWork(m, goal)) {
-                Backups.Result r = DbOpsCommands.takeBackup(resolved(), GlobalOptions.environment,
-                        backupFile, Backups.Mode.AUTO, line -> {
-                            spec.commandLine().getErr().println(line);
-                            spec.commandLine().getErr().flush();
-                        });
+                Backups.Result r;
+                try {
+                    r = DbOpsCommands.takeBackup(resolved(), GlobalOptions.environment,
+                            backupFile, Backups.Mode.AUTO, line -> {
+                                spec.commandLine().getErr().println(line);
+                                spec.commandLine().getErr().flush();
+                            });
+                } catch (CliException e) {
+                    throw new CliException(e.exitCode(), e.getMessage()
+                            + "\nThe upgrade was not run. Fix the backup, or upgrade without one: db upgrade --no-backup");
+                }
                 backup = r.file();
                 out().println("Backup before upgrading: " + backup + " (" + r.manifest().totalRows()
                         + " rows, verified); to undo the upgrade: " + DbOpsCommands.restoreCommand(resolved(), backup));
@@ -127,9 +133,11 @@ public final class DbCommand implements Runnable {
                     printOutcome("upgrade", m.upgrade(goal));
                 } catch (MigrationException e) {
                     String still;
-                    try {
-                        still = Migrator.label(m.current().orElse(null));
-                    } catch (RuntimeException unreadable) {
+                    try (Connection c = Connections.open(resolved().url())) {
+                        // ours, or the original's alembic_version on a database not adopted yet
+                        still = io.yaptide.store.ops.RecordedRevision.read(c).map(io.yaptide.store.ops.RecordedRevision::label)
+                                .orElse(Migrator.BASE);
+                    } catch (SQLException | RuntimeException unreadable) {
                         still = "unknown (" + unreadable.getMessage() + ")";
                     }
                     throw new CliException(ExitCode.MIGRATION, e.getMessage() + "\nThe database is still at revision "

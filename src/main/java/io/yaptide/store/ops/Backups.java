@@ -181,12 +181,20 @@ public final class Backups {
             cmd.addAll(ToolProcess.connectionArgs(url));
             cmd.add("--dbname=" + url.database());
             progress.accept("dumping " + url + " with pg_dump (custom format)");
-            ToolProcess.run(cmd, ToolProcess.environment(url, env), line -> { }, line -> {
-                int at = line.indexOf("dumping contents of table ");
-                if (at >= 0) {
-                    progress.accept("  dumping " + line.substring(at + "dumping contents of table ".length()));
+            try {
+                ToolProcess.run(cmd, ToolProcess.environment(url, env), line -> { }, line -> {
+                    int at = line.indexOf("dumping contents of table ");
+                    if (at >= 0) {
+                        progress.accept("  dumping " + line.substring(at + "dumping contents of table ".length()));
+                    }
+                });
+            } catch (OpsException e) {
+                if (e.getMessage().contains("version mismatch")) {
+                    throw new OpsException(e.getMessage() + "; install the pg_dump of the server's version, "
+                            + "or take a portable backup: db backup --portable", e);
                 }
-            });
+                throw e;
+            }
             c.commit();
         } catch (SQLException e) {
             throw new OpsException("backup of " + url + " failed: " + e.getMessage(), e);

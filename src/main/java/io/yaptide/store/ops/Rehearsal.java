@@ -74,7 +74,14 @@ public final class Rehearsal {
         String start = m.current().orElse(null);
         String head = Migrator.headId();
         String low = start;
-        if (head.equals(start)) {
+        java.util.Optional<RecordedRevision> original = originalRevision(scratch, start);
+        if (original.isPresent()) {
+            // A database the original made: the upgrade adopts it at the original's revision, which is as
+            // far down as a rollback may go (below it the tables were made elsewhere, not by our revisions).
+            start = original.get().id();
+            low = start;
+            say("start revision " + original.get().label() + ", head " + head);
+        } else if (head.equals(start)) {
             // Nothing pending: rehearse the newest revision, so that its rollback is exercised too.
             List<Revision> all = Migrator.revisions();
             low = all.get(all.size() - 1).parent();
@@ -112,6 +119,17 @@ public final class Rehearsal {
             ReadChecks.Report checks = ReadChecks.run(db);
             say("read checks: " + checks.summary());
             checks.failures().forEach(f -> differ("read check: " + f));
+        }
+    }
+
+    private static java.util.Optional<RecordedRevision> originalRevision(DatabaseUrl url, String ours) {
+        if (ours != null) {
+            return java.util.Optional.empty();
+        }
+        try (Connection c = Connections.open(url)) {
+            return RecordedRevision.read(c).filter(RecordedRevision::original);
+        } catch (SQLException e) {
+            throw new OpsException("cannot read the revision of the scratch copy: " + e.getMessage(), e);
         }
     }
 

@@ -94,6 +94,16 @@ class DbOpsCommandsTest {
                 .anyMatch(l -> l.matches("Page\\s+4\\s+.*"));
     }
 
+    @Test
+    void inspectOfADatabaseTheOriginalMadeShowsItsAlembicRevisionAndRows() {
+        Cli.Result r = Cli.run(OriginalDatabases.loadSqlite(), "db", "inspect");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("Revision  3f9d1f1bec46 (the original's alembic_version)");
+        assertThat(r.outLines()).anyMatch(l -> l.matches("Simulation\\s+30\\s+.*"))
+                .anyMatch(l -> l.matches("Task\\s+633\\s+.*"))
+                .anyMatch(l -> l.matches("total\\s+1822\\s+.*"));
+    }
+
     @DatabaseTest
     void shellWithoutTheClientInstalledNamesThePackageToInstall(TestDatabase db) {
         Map<String, String> before = GlobalOptions.environment;
@@ -316,6 +326,22 @@ class DbOpsCommandsTest {
         }
     }
 
+    @Test
+    void whenTheBackupFailsTheUpgradeIsNotRun() throws Exception {
+        try (TestDatabase db = TestDatabases.migrated(Engine.POSTGRES)) {
+            seed(db);
+            db.closePool();
+            new Migrator(db.url()).downgrade("3f9d1f1bec46");
+            Path taken = tempDir().resolve("taken.dump");
+            Files.writeString(taken, "someone else's file");
+            Cli.Result r = Cli.run(db.url(), "db", "upgrade", "--backup-file", taken.toString());
+            assertThat(r.code()).isEqualTo(ExitCode.ABORTED);
+            assertThat(r.err()).contains("exists already").contains("The upgrade was not run").contains("--no-backup");
+            assertThat(new Migrator(db.url()).current()).contains("3f9d1f1bec46");
+            assertThat(Files.readString(taken)).isEqualTo("someone else's file");
+        }
+    }
+
     @DatabaseTest
     void noBackupSkipsTheBackup(TestDatabase db) {
         db.closePool();
@@ -365,6 +391,17 @@ class DbOpsCommandsTest {
         assertThat(r.code()).isEqualTo(ExitCode.CHECK_FAILED);
         assertThat(r.out()).contains("DIFFERENCE: read check: input of simulation " + sim + " does not decompress")
                 .contains("Rehearsal FAILED");
+    }
+
+    @Test
+    void rehearsalOnTheOriginalsDatabasesPassesAndReadsEveryRow() {
+        for (DatabaseUrl original : List.of(OriginalDatabases.loadPostgres(), OriginalDatabases.loadSqlite())) {
+            Map<String, TableStats.TableDigest> before = digests(original);
+            Cli.Result r = Cli.run(original, "db", "rehearse");
+            assertThat(r.code()).as(r.out() + r.err()).isZero();
+            assertThat(r.out()).contains("read checks: 5 users, 30 simulations with 633 tasks").contains("Rehearsal passed");
+            assertThat(digests(original)).isEqualTo(before); // the database itself was only read
+        }
     }
 
     static long rehearsalDatabasesLeft() {
