@@ -6,6 +6,7 @@ import io.yaptide.store.db.Dialect;
 import io.yaptide.store.db.NullableColumns;
 import io.yaptide.store.simulations.JobState;
 import io.yaptide.store.simulations.Platform;
+import io.yaptide.store.simulations.UpdateKey;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -90,14 +91,28 @@ public final class TaskStore {
     private static final String ASYNC_COMMIT_GUARD =
             "\n  AND (SELECT set_config('synchronous_commit', 'off', true)) = 'off'";
 
+    /**
+     * Appended to an update that authenticates the worker in the same statement: the simulation's
+     * stored key hash must be the fast hash of the presented key. Comparing hashes in SQL is not
+     * constant-time, which is harmless: what could leak is how many leading characters of a SHA-256
+     * of a guess match the stored one, which says nothing about the 256-bit key.
+     */
+    private static final String KEY_GUARD = """
+
+              AND EXISTS (SELECT 1 FROM "Simulation" s WHERE s.id = :simulationId AND s.update_key_hash = :keyHash)""";
+
     private final Database db;
     private final String updateTaskSql;
     private final String progressUpdateSql;
+    private final String keyedUpdateSql;
+    private final String keyedProgressUpdateSql;
 
     public TaskStore(Database db) {
         this.db = db;
         this.updateTaskSql = UPDATE_TASK_TEMPLATE.formatted(db.dialect().nowSql());
         this.progressUpdateSql = db.isPostgres() ? updateTaskSql + ASYNC_COMMIT_GUARD : updateTaskSql;
+        this.keyedUpdateSql = updateTaskSql + KEY_GUARD;
+        this.keyedProgressUpdateSql = db.isPostgres() ? keyedUpdateSql + ASYNC_COMMIT_GUARD : keyedUpdateSql;
     }
 
     /**
@@ -142,6 +157,42 @@ public final class TaskStore {
         }
         return DeadlockRetry.run(() -> db.jdbi().inTransaction(h -> {
             if (bindUpdate(h.createUpdate(updateTaskSql), simulationId, taskId, update).execute() != 1) {
+                return false;
+            }
+            h.createUpdate(UPDATE_CELERY_ID)
+                    .bind("simulationId", simulationId)
+                    .bind("taskId", taskId)
+                    .bind("celeryId", update.celeryId())
+                    .execute();
+            return true;
+        }));
+    }
+
+    /**
+     * A worker's update authenticated in the same statement, the hot path of {@code POST /tasks}: one
+     * round trip (for a report without a celery id) instead of a key read and then the update. True
+     * when the simulation's stored key hash is the fast hash ({@link UpdateKey#hash}) of
+     * {@code updateKey} and the update was accepted as by {@link #update}. False, with nothing
+     * changed, for anything else: no such simulation or task, a wrong key, a finished task, or a key
+     * stored as the original's slow hash; the caller then tells these apart the slow way (and a
+     * legacy key, once verified and upgraded by {@code SimulationStore.checkUpdateKey}, takes this
+     * path from then on).
+     */
+    public boolean updateWithKey(long simulationId, int taskId, String updateKey, TaskUpdate update) {
+        if (update == null) {
+            throw new IllegalArgumentException("no task update given");
+        }
+        if (updateKey == null || updateKey.isEmpty()) {
+            return false;
+        }
+        String keyHash = UpdateKey.hash(updateKey);
+        if (update.celeryId() == null) {
+            String sql = isProgressOnly(update) ? keyedProgressUpdateSql : keyedUpdateSql;
+            return db.jdbi().withHandle(h -> bindUpdate(h.createUpdate(sql), simulationId, taskId, update)
+                    .bind("keyHash", keyHash).execute() == 1);
+        }
+        return DeadlockRetry.run(() -> db.jdbi().inTransaction(h -> {
+            if (bindUpdate(h.createUpdate(keyedUpdateSql), simulationId, taskId, update).bind("keyHash", keyHash).execute() != 1) {
                 return false;
             }
             h.createUpdate(UPDATE_CELERY_ID)
