@@ -3,6 +3,7 @@ package io.yaptide.store.tasks;
 import io.yaptide.store.db.Database;
 import io.yaptide.store.db.DeadlockRetry;
 import io.yaptide.store.db.Dialect;
+import io.yaptide.store.db.NamedStatement;
 import io.yaptide.store.db.NullableColumns;
 import io.yaptide.store.simulations.JobState;
 import io.yaptide.store.simulations.Platform;
@@ -105,14 +106,17 @@ public final class TaskStore {
     private final String updateTaskSql;
     private final String progressUpdateSql;
     private final String keyedUpdateSql;
-    private final String keyedProgressUpdateSql;
+    /** The hot path's statements through plain JDBC (see {@link NamedStatement} for why). */
+    private final NamedStatement keyedUpdate;
+    private final NamedStatement keyedProgressUpdate;
 
     public TaskStore(Database db) {
         this.db = db;
         this.updateTaskSql = UPDATE_TASK_TEMPLATE.formatted(db.dialect().nowSql());
         this.progressUpdateSql = db.isPostgres() ? updateTaskSql + ASYNC_COMMIT_GUARD : updateTaskSql;
         this.keyedUpdateSql = updateTaskSql + KEY_GUARD;
-        this.keyedProgressUpdateSql = db.isPostgres() ? keyedUpdateSql + ASYNC_COMMIT_GUARD : keyedUpdateSql;
+        this.keyedUpdate = new NamedStatement(keyedUpdateSql);
+        this.keyedProgressUpdate = new NamedStatement(db.isPostgres() ? keyedUpdateSql + ASYNC_COMMIT_GUARD : keyedUpdateSql);
     }
 
     /**
@@ -187,9 +191,8 @@ public final class TaskStore {
         }
         String keyHash = UpdateKey.hash(updateKey);
         if (update.celeryId() == null) {
-            String sql = isProgressOnly(update) ? keyedProgressUpdateSql : keyedUpdateSql;
-            return db.jdbi().withHandle(h -> bindUpdate(h.createUpdate(sql), simulationId, taskId, update)
-                    .bind("keyHash", keyHash).execute() == 1);
+            NamedStatement statement = isProgressOnly(update) ? keyedProgressUpdate : keyedUpdate;
+            return statement.executeUpdate(db, name -> keyedBinder(name, simulationId, taskId, keyHash, update)) == 1;
         }
         return DeadlockRetry.run(() -> db.jdbi().inTransaction(h -> {
             if (bindUpdate(h.createUpdate(keyedUpdateSql), simulationId, taskId, update).bind("keyHash", keyHash).execute() != 1) {
@@ -263,6 +266,32 @@ public final class TaskStore {
                 // whether the update sends an end time, as a plain flag: a NULL timestamp parameter
                 // tested with IS NULL has no type PostgreSQL could infer
                 .bind("endGiven", u.endTime() != null ? 1 : 0);
+    }
+
+    /** The values of {@link #bindUpdate} plus the key hash, for the plain-JDBC statements. */
+    private NamedStatement.Binder keyedBinder(String name, long simulationId, int taskId, String keyHash, TaskUpdate u) {
+        Dialect dialect = db.dialect();
+        return switch (name) {
+            case "simulationId" -> (ps, i) -> ps.setLong(i, simulationId);
+            case "taskId" -> (ps, i) -> ps.setInt(i, taskId);
+            case "keyHash" -> (ps, i) -> ps.setString(i, keyHash);
+            case "state" -> (ps, i) -> ps.setString(i, u.state() == null ? null : u.state().name());
+            case "requested" -> (ps, i) -> setInteger(ps, i, u.requestedPrimaries());
+            case "simulated" -> (ps, i) -> setInteger(ps, i, u.simulatedPrimaries());
+            case "estimated" -> (ps, i) -> setInteger(ps, i, u.estimatedTime());
+            case "startTime" -> (ps, i) -> dialect.bindTime(ps, i, micros(u.startTime()));
+            case "endTime" -> (ps, i) -> dialect.bindTime(ps, i, micros(u.endTime()));
+            case "endGiven" -> (ps, i) -> ps.setInt(i, u.endTime() != null ? 1 : 0);
+            default -> throw new IllegalStateException("no value for parameter :" + name);
+        };
+    }
+
+    private static void setInteger(java.sql.PreparedStatement ps, int position, Integer value) throws SQLException {
+        if (value == null) {
+            ps.setNull(position, java.sql.Types.INTEGER);
+        } else {
+            ps.setInt(position, value);
+        }
     }
 
     /** Both databases keep microseconds; truncating here makes what we write what we read back. */
