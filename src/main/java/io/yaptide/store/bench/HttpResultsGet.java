@@ -9,14 +9,15 @@ import io.yaptide.store.results.ResultPage;
 import io.yaptide.store.results.ResultSetCodec;
 import io.yaptide.store.results.ResultSetCodec.EstimatorPages;
 import io.yaptide.store.simulations.CreatedSimulation;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.Deflater;
+import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -38,27 +39,42 @@ final class HttpResultsGet implements Workload {
         long simId = sim.simulation().id();
         ctx.results().storeResults(simId, ResultSetCodec.decode(ctx.resultsFixture()));
         List<EstimatorPages> stored = ctx.results().resultSet(simId);
-        try (HttpBench bench = new HttpBench(ctx)) {
-            String cookie = bench.cookieFor(ctx.user().id());
-            HttpRequest.Builder request = HttpRequest.newBuilder(bench.server.baseUrl().resolve("/results?job_id="
-                            + URLEncoder.encode(sim.simulation().jobId(), StandardCharsets.UTF_8)))
-                    .timeout(Duration.ofSeconds(30)).header("Cookie", cookie);
-            HttpResponse<byte[]> plain = bench.client.send(request.copy().GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-            if (plain.statusCode() != 200) {
-                throw new IllegalStateException("GET /results answered " + plain.statusCode());
+        try (HttpBench bench = new HttpBench(ctx);
+             LoopbackClient client = new LoopbackClient(bench.server.baseUrl())) {
+            String path = "/results?job_id=" + URLEncoder.encode(sim.simulation().jobId(), StandardCharsets.UTF_8);
+            String cookie = "Cookie: " + bench.cookieFor(ctx.user().id()) + "\r\n";
+            String gzipHeaders = cookie + "Accept-Encoding: gzip\r\n";
+            LoopbackClient.Response plain = client.send("GET", path, cookie, null);
+            if (plain.status() != 200 || plain.header("Content-Encoding") != null) {
+                throw new IllegalStateException("GET /results answered " + plain.status() + ": " + plain.text());
             }
-            double jsonMegabytes = plain.body().length / 1e6;
+            byte[] json = plain.body();
+            double jsonMegabytes = json.length / 1e6;
+            // the gzip answer is checked in full once: it must decode to exactly the plain answer;
+            // the timed requests then must match it in status, encoding and length
+            LoopbackClient.Response first = client.send("GET", path, gzipHeaders, null);
+            if (first.status() != 200 || !"gzip".equals(first.header("Content-Encoding"))
+                    || !Arrays.equals(gunzip(first.body()), json)) {
+                throw new IllegalStateException("GET /results with gzip answered " + first.status()
+                        + " without a gzip body that decodes to the plain answer");
+            }
+            int gzipLength = first.body().length;
 
-            HttpRequest gzip = request.copy().header("Accept-Encoding", "gzip").GET().build();
             Stopwatch.Run passthrough = Stopwatch.repeat(WARMUP_SECONDS, SECONDS, () -> {
-                HttpResponse<byte[]> r = bench.client.send(gzip, HttpResponse.BodyHandlers.ofByteArray());
-                if (r.statusCode() != 200 || !"gzip".equals(r.headers().firstValue("Content-Encoding").orElse(""))) {
-                    throw new IllegalStateException("GET /results with gzip answered " + r.statusCode());
+                LoopbackClient.Response r = client.send("GET", path, gzipHeaders, null);
+                if (r.status() != 200 || !"gzip".equals(r.header("Content-Encoding")) || r.body().length != gzipLength
+                        || (r.body()[0] & 0xff) != 0x1f || (r.body()[1] & 0xff) != 0x8b) {
+                    throw new IllegalStateException("GET /results with gzip answered " + r.status() + ", "
+                            + r.body().length + " bytes (expected " + gzipLength + " of gzip)");
                 }
             });
-            HttpRequest identity = request.copy().GET().build();
-            Stopwatch.Run spliced = Stopwatch.repeat(WARMUP_SECONDS, SECONDS, () ->
-                    bench.client.send(identity, HttpResponse.BodyHandlers.ofByteArray()));
+            Stopwatch.Run spliced = Stopwatch.repeat(WARMUP_SECONDS, SECONDS, () -> {
+                LoopbackClient.Response r = client.send("GET", path, cookie, null);
+                if (r.status() != 200 || r.body().length != json.length) {
+                    throw new IllegalStateException("GET /results answered " + r.status() + ", " + r.body().length
+                            + " bytes (expected " + json.length + ")");
+                }
+            });
             Stopwatch.Run reserialized = Stopwatch.repeat(WARMUP_SECONDS, SECONDS, () -> decompressAndReserialize(stored));
 
             double fast = passthrough.perSecond() * jsonMegabytes;
@@ -67,6 +83,12 @@ final class HttpResultsGet implements Workload {
             out.print("http_results_get_plain", spliced.perSecond() * jsonMegabytes, "MB/s");
             out.print("http_results_reserialize", naive, "MB/s");
             out.print("http_results_get_speedup", fast / naive, "x");
+        }
+    }
+
+    private static byte[] gunzip(byte[] gzip) throws IOException {
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gzip))) {
+            return in.readAllBytes();
         }
     }
 
