@@ -5,7 +5,6 @@ import io.yaptide.store.http.HttpConfig;
 import io.yaptide.store.http.Tokens;
 import io.yaptide.store.http.YaptideServer;
 import java.security.SecureRandom;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -13,11 +12,10 @@ import java.util.List;
 /**
  * The service on a free loopback port over the bench database, for the HTTP workloads: no dummy
  * simulator (jobs stay as the workload leaves them), a secret known here so that a workload can
- * log the bench user in by minting its access token.
+ * log the bench user in by minting its access token. Workloads talk to it with {@link LoopbackClient}.
  */
 final class HttpBench implements AutoCloseable {
     final YaptideServer server;
-    final HttpClient client;
     private final Tokens tokens;
 
     HttpBench(BenchContext ctx) {
@@ -27,8 +25,6 @@ final class HttpBench implements AutoCloseable {
                 Duration.ofHours(1), Duration.ofHours(2), new HttpConfig.DummyConfig(1, Duration.ZERO, 1, null));
         this.server = YaptideServer.start(ctx.db(), config, url -> new ExternalWorkers());
         this.tokens = new Tokens(secret, Duration.ofHours(1), Duration.ofHours(2), Clock.systemUTC());
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     /** The Cookie header value that logs the user in. */

@@ -1,11 +1,7 @@
 package io.yaptide.store.bench;
 
 import io.yaptide.store.simulations.CreatedSimulation;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -66,31 +62,27 @@ final class HttpTaskUpdates implements Workload {
     private static long[] worker(HttpBench bench, CreatedSimulation sim, long end) throws Exception {
         long id = sim.simulation().id();
         String key = sim.updateKey();
-        // one client per worker, as separate worker processes have: a client multiplexes all its
-        // connections on one selector thread, which would make the client the bottleneck
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
-        long[] latencies = new long[1 << 16];
-        int n = 0;
-        for (int i = 1; System.nanoTime() < end; i++) {
-            int task = i % TASKS;
-            String body = "{\"simulation_id\": " + id + ", \"task_id\": " + task + ", \"update_key\": \"" + key
-                    + "\", \"update_dict\": {\"simulated_primaries\": " + i + ", \"estimated_time\": " + (100000 - i % 100000) + "}}";
-            HttpRequest request = HttpRequest.newBuilder(bench.server.baseUrl().resolve("/tasks"))
-                    .timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
-            long t0 = System.nanoTime();
-            HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
-            long took = System.nanoTime() - t0;
-            if (r.statusCode() != 202 || !r.body().contains("Task updated")) {
-                throw new IllegalStateException("POST /tasks answered " + r.statusCode() + ": " + r.body());
+        // one keep-alive connection per worker, as separate worker processes have
+        try (LoopbackClient client = new LoopbackClient(bench.server.baseUrl())) {
+            long[] latencies = new long[1 << 16];
+            int n = 0;
+            for (int i = 1; System.nanoTime() < end; i++) {
+                int task = i % TASKS;
+                byte[] body = ("{\"simulation_id\": " + id + ", \"task_id\": " + task + ", \"update_key\": \"" + key
+                        + "\", \"update_dict\": {\"simulated_primaries\": " + i + ", \"estimated_time\": "
+                        + (100000 - i % 100000) + "}}").getBytes(StandardCharsets.UTF_8);
+                long t0 = System.nanoTime();
+                LoopbackClient.Response r = client.send("POST", "/tasks", "Content-Type: application/json\r\n", body);
+                long took = System.nanoTime() - t0;
+                if (r.status() != 202 || !r.text().contains("\"Task updated\"")) {
+                    throw new IllegalStateException("POST /tasks answered " + r.status() + ": " + r.text());
+                }
+                if (n == latencies.length) {
+                    latencies = Arrays.copyOf(latencies, n * 2);
+                }
+                latencies[n++] = took;
             }
-            if (n == latencies.length) {
-                latencies = Arrays.copyOf(latencies, n * 2);
-            }
-            latencies[n++] = took;
+            return Arrays.copyOf(latencies, n);
         }
-        return Arrays.copyOf(latencies, n);
     }
 }

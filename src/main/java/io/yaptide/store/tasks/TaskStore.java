@@ -3,9 +3,11 @@ package io.yaptide.store.tasks;
 import io.yaptide.store.db.Database;
 import io.yaptide.store.db.DeadlockRetry;
 import io.yaptide.store.db.Dialect;
+import io.yaptide.store.db.NamedStatement;
 import io.yaptide.store.db.NullableColumns;
 import io.yaptide.store.simulations.JobState;
 import io.yaptide.store.simulations.Platform;
+import io.yaptide.store.simulations.UpdateKey;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -90,14 +92,31 @@ public final class TaskStore {
     private static final String ASYNC_COMMIT_GUARD =
             "\n  AND (SELECT set_config('synchronous_commit', 'off', true)) = 'off'";
 
+    /**
+     * Appended to an update that authenticates the worker in the same statement: the simulation's
+     * stored key hash must be the fast hash of the presented key. Comparing hashes in SQL is not
+     * constant-time, which is harmless: what could leak is how many leading characters of a SHA-256
+     * of a guess match the stored one, which says nothing about the 256-bit key.
+     */
+    private static final String KEY_GUARD = """
+
+              AND EXISTS (SELECT 1 FROM "Simulation" s WHERE s.id = :simulationId AND s.update_key_hash = :keyHash)""";
+
     private final Database db;
     private final String updateTaskSql;
     private final String progressUpdateSql;
+    private final String keyedUpdateSql;
+    /** The hot path's statements through plain JDBC (see {@link NamedStatement} for why). */
+    private final NamedStatement keyedUpdate;
+    private final NamedStatement keyedProgressUpdate;
 
     public TaskStore(Database db) {
         this.db = db;
         this.updateTaskSql = UPDATE_TASK_TEMPLATE.formatted(db.dialect().nowSql());
         this.progressUpdateSql = db.isPostgres() ? updateTaskSql + ASYNC_COMMIT_GUARD : updateTaskSql;
+        this.keyedUpdateSql = updateTaskSql + KEY_GUARD;
+        this.keyedUpdate = new NamedStatement(keyedUpdateSql);
+        this.keyedProgressUpdate = new NamedStatement(db.isPostgres() ? keyedUpdateSql + ASYNC_COMMIT_GUARD : keyedUpdateSql);
     }
 
     /**
@@ -142,6 +161,41 @@ public final class TaskStore {
         }
         return DeadlockRetry.run(() -> db.jdbi().inTransaction(h -> {
             if (bindUpdate(h.createUpdate(updateTaskSql), simulationId, taskId, update).execute() != 1) {
+                return false;
+            }
+            h.createUpdate(UPDATE_CELERY_ID)
+                    .bind("simulationId", simulationId)
+                    .bind("taskId", taskId)
+                    .bind("celeryId", update.celeryId())
+                    .execute();
+            return true;
+        }));
+    }
+
+    /**
+     * A worker's update authenticated in the same statement, the hot path of {@code POST /tasks}: one
+     * round trip (for a report without a celery id) instead of a key read and then the update. True
+     * when the simulation's stored key hash is the fast hash ({@link UpdateKey#hash}) of
+     * {@code updateKey} and the update was accepted as by {@link #update}. False, with nothing
+     * changed, for anything else: no such simulation or task, a wrong key, a finished task, or a key
+     * stored as the original's slow hash; the caller then tells these apart the slow way (and a
+     * legacy key, once verified and upgraded by {@code SimulationStore.checkUpdateKey}, takes this
+     * path from then on).
+     */
+    public boolean updateWithKey(long simulationId, int taskId, String updateKey, TaskUpdate update) {
+        if (update == null) {
+            throw new IllegalArgumentException("no task update given");
+        }
+        if (updateKey == null || updateKey.isEmpty()) {
+            return false;
+        }
+        String keyHash = UpdateKey.hash(updateKey);
+        if (update.celeryId() == null) {
+            NamedStatement statement = isProgressOnly(update) ? keyedProgressUpdate : keyedUpdate;
+            return statement.executeUpdate(db, name -> keyedBinder(name, simulationId, taskId, keyHash, update)) == 1;
+        }
+        return DeadlockRetry.run(() -> db.jdbi().inTransaction(h -> {
+            if (bindUpdate(h.createUpdate(keyedUpdateSql), simulationId, taskId, update).bind("keyHash", keyHash).execute() != 1) {
                 return false;
             }
             h.createUpdate(UPDATE_CELERY_ID)
@@ -212,6 +266,32 @@ public final class TaskStore {
                 // whether the update sends an end time, as a plain flag: a NULL timestamp parameter
                 // tested with IS NULL has no type PostgreSQL could infer
                 .bind("endGiven", u.endTime() != null ? 1 : 0);
+    }
+
+    /** The values of {@link #bindUpdate} plus the key hash, for the plain-JDBC statements. */
+    private NamedStatement.Binder keyedBinder(String name, long simulationId, int taskId, String keyHash, TaskUpdate u) {
+        Dialect dialect = db.dialect();
+        return switch (name) {
+            case "simulationId" -> (ps, i) -> ps.setLong(i, simulationId);
+            case "taskId" -> (ps, i) -> ps.setInt(i, taskId);
+            case "keyHash" -> (ps, i) -> ps.setString(i, keyHash);
+            case "state" -> (ps, i) -> ps.setString(i, u.state() == null ? null : u.state().name());
+            case "requested" -> (ps, i) -> setInteger(ps, i, u.requestedPrimaries());
+            case "simulated" -> (ps, i) -> setInteger(ps, i, u.simulatedPrimaries());
+            case "estimated" -> (ps, i) -> setInteger(ps, i, u.estimatedTime());
+            case "startTime" -> (ps, i) -> dialect.bindTime(ps, i, micros(u.startTime()));
+            case "endTime" -> (ps, i) -> dialect.bindTime(ps, i, micros(u.endTime()));
+            case "endGiven" -> (ps, i) -> ps.setInt(i, u.endTime() != null ? 1 : 0);
+            default -> throw new IllegalStateException("no value for parameter :" + name);
+        };
+    }
+
+    private static void setInteger(java.sql.PreparedStatement ps, int position, Integer value) throws SQLException {
+        if (value == null) {
+            ps.setNull(position, java.sql.Types.INTEGER);
+        } else {
+            ps.setInt(position, value);
+        }
     }
 
     /** Both databases keep microseconds; truncating here makes what we write what we read back. */

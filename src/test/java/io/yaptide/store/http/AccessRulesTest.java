@@ -158,4 +158,39 @@ class AccessRulesTest {
                     .path("job_state").asText()).isEqualTo("PENDING");
         }
     }
+
+    @DatabaseTest
+    void aWorkerWithAKeyTheOriginalStoredIsAcceptedAndTheKeyStoredInTheFastFormat(TestDatabase db) throws Exception {
+        try (TestServer server = TestServer.start(db)) {
+            ApiClient anna = server.client().signedUp("anna");
+            ObjectNode job = UserJourneyTest.payload("shieldhit_json_payload_files.json", "shieldhit");
+            SimulationStore sims = new SimulationStore(db.database());
+            long id = sims.findByJobId(anna.post("/jobs/direct", job).json().path("job_id").asText()).orElseThrow().id();
+            var original = io.yaptide.store.testing.OriginalCredentials.simulationKeys().get(0);
+            String legacyHash = io.yaptide.store.testing.OriginalDatabases.postgresRows("Simulation").stream()
+                    .filter(r -> r.get("id").equals(String.valueOf(original.simulationId())))
+                    .findFirst().orElseThrow().get("update_key_hash");
+            db.jdbi().useHandle(h -> h.createUpdate("UPDATE \"Simulation\" SET update_key_hash = :h WHERE id = :id")
+                    .bind("h", legacyHash).bind("id", id).execute());
+
+            ObjectNode wrong = ApiClient.JSON.createObjectNode().put("simulation_id", id).put("task_id", 0)
+                    .put("update_key", original.updateKey() + "-wrong");
+            wrong.putObject("update_dict").put("simulated_primaries", 5);
+            assertThat(anna.post("/tasks", wrong).message()).isEqualTo("Invalid update key");
+
+            for (int primaries : List.of(7, 9)) { // the first verifies the werkzeug hash; the second takes the fast path
+                ObjectNode report = ApiClient.JSON.createObjectNode().put("simulation_id", id).put("task_id", 0)
+                        .put("update_key", original.updateKey());
+                report.putObject("update_dict").put("simulated_primaries", primaries);
+                ApiClient.Response r = anna.post("/tasks", report);
+                assertThat(r.status()).isEqualTo(202);
+                assertThat(r.message()).isEqualTo("Task updated");
+                assertThat(new io.yaptide.store.tasks.TaskStore(db.database()).find(id, 0).orElseThrow()
+                        .simulatedPrimaries()).isEqualTo(primaries);
+            }
+            String stored = db.jdbi().withHandle(h -> h.createQuery("SELECT update_key_hash FROM \"Simulation\" WHERE id = :id")
+                    .bind("id", id).mapTo(String.class).one());
+            assertThat(stored).isEqualTo(io.yaptide.store.simulations.UpdateKey.hash(original.updateKey()));
+        }
+    }
 }

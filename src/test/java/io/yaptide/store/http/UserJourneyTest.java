@@ -91,6 +91,9 @@ class UserJourneyTest {
             assertThat(gzipped.headers().firstValue("Content-Encoding")).contains("gzip");
             assertThat(gzipped.body().length).isLessThan(plain.body().length / 2);
             assertThat(gzipped.decoded()).isEqualTo(plain.body());
+            // the length is known up front: a Content-Length, not chunked framing
+            assertThat(gzipped.headers().firstValueAsLong("Content-Length")).hasValue(gzipped.body().length);
+            assertThat(plain.headers().firstValueAsLong("Content-Length")).hasValue(plain.body().length);
 
             JsonNode page = anna.get("/results?job_id=" + jobId + "&estimator_name=z_profile_&page_number=1",
                     "Accept-Encoding", "gzip").json();

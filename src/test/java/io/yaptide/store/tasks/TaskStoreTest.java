@@ -4,10 +4,14 @@ import static io.yaptide.store.simulations.SimulationSeeds.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.yaptide.store.simulations.CreatedSimulation;
 import io.yaptide.store.simulations.JobState;
 import io.yaptide.store.simulations.SimulationSeeds;
 import io.yaptide.store.simulations.SimulationStore;
+import io.yaptide.store.simulations.UpdateKey;
 import io.yaptide.store.testing.DatabaseTest;
+import io.yaptide.store.testing.OriginalCredentials;
+import io.yaptide.store.testing.OriginalDatabases;
 import io.yaptide.store.testing.TestDatabase;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -358,5 +362,98 @@ class TaskStoreTest {
             assertThat(t.simulatedPrimaries()).isEqualTo(t.taskId() + 1);
             assertThat(t.state()).isEqualTo(JobState.RUNNING);
         });
+    }
+
+    // ---- updates authenticated by the update key in the same statement ------------------------------
+
+    @DatabaseTest
+    void anUpdateWithTheSimulationsKeyIsAppliedInOneStatement(TestDatabase db) {
+        long user = SimulationSeeds.user(db, "keyed-worker");
+        CreatedSimulation created = new SimulationStore(db.database()).create(SimulationSeeds.direct(user, 2));
+        long sim = created.simulation().id();
+        TaskStore tasks = new TaskStore(db.database());
+
+        assertThat(tasks.updateWithKey(sim, 1, created.updateKey(), progress(250, 40))).isTrue();
+
+        Task one = tasks.find(sim, 1).orElseThrow();
+        assertThat(one.state()).isEqualTo(JobState.RUNNING);
+        assertThat(one.simulatedPrimaries()).isEqualTo(250);
+        assertThat(one.estimatedTime()).isEqualTo(40);
+        assertThat(tasks.find(sim, 0).orElseThrow().state()).isEqualTo(JobState.PENDING);
+    }
+
+    @DatabaseTest
+    void aWrongKeyOrAnotherSimulationsKeyChangesNothing(TestDatabase db) {
+        long user = SimulationSeeds.user(db, "keyed-intruder");
+        SimulationStore sims = new SimulationStore(db.database());
+        CreatedSimulation a = sims.create(SimulationSeeds.direct(user, 1));
+        CreatedSimulation b = sims.create(SimulationSeeds.direct(user, 1));
+        long sim = a.simulation().id();
+        TaskStore tasks = new TaskStore(db.database());
+        Task before = tasks.find(sim, 0).orElseThrow();
+
+        assertThat(tasks.updateWithKey(sim, 0, a.updateKey() + "x", progress(250, 40))).isFalse();
+        assertThat(tasks.updateWithKey(sim, 0, b.updateKey(), progress(250, 40))).isFalse();
+        assertThat(tasks.updateWithKey(sim, 0, "", progress(250, 40))).isFalse();
+        assertThat(tasks.updateWithKey(sim, 0, null, progress(250, 40))).isFalse();
+
+        assertThat(tasks.find(sim, 0).orElseThrow()).isEqualTo(before);
+    }
+
+    @DatabaseTest
+    void aWrongKeyWithACeleryIdChangesNeitherTheTaskNorItsCeleryId(TestDatabase db) {
+        long user = SimulationSeeds.user(db, "keyed-celery");
+        CreatedSimulation created = new SimulationStore(db.database()).create(SimulationSeeds.direct(user, 1));
+        long sim = created.simulation().id();
+        TaskStore tasks = new TaskStore(db.database());
+        Task before = tasks.find(sim, 0).orElseThrow();
+        TaskUpdate withCelery = new TaskUpdate(JobState.RUNNING, null, 10, 5, null, null, "celery-new");
+
+        assertThat(tasks.updateWithKey(sim, 0, created.updateKey() + "x", withCelery)).isFalse();
+        assertThat(tasks.find(sim, 0).orElseThrow()).isEqualTo(before);
+
+        assertThat(tasks.updateWithKey(sim, 0, created.updateKey(), withCelery)).isTrue();
+        DirectTask after = (DirectTask) tasks.find(sim, 0).orElseThrow();
+        assertThat(after.celeryId()).isEqualTo("celery-new");
+        assertThat(after.simulatedPrimaries()).isEqualTo(10);
+    }
+
+    @DatabaseTest
+    void aFinishedOrMissingTaskIsRefusedEvenWithTheRightKey(TestDatabase db) {
+        long user = SimulationSeeds.user(db, "keyed-late");
+        CreatedSimulation created = new SimulationStore(db.database()).create(SimulationSeeds.direct(user, 1));
+        long sim = created.simulation().id();
+        TaskStore tasks = new TaskStore(db.database());
+        assertThat(tasks.updateWithKey(sim, 0, created.updateKey(),
+                new TaskUpdate(JobState.COMPLETED, null, null, null, null, T0.plusSeconds(5), null))).isTrue();
+        Task finished = tasks.find(sim, 0).orElseThrow();
+
+        assertThat(tasks.updateWithKey(sim, 0, created.updateKey(), progress(1, 1))).isFalse();
+        assertThat(tasks.updateWithKey(sim, 3, created.updateKey(), progress(1, 1))).isFalse();
+        assertThat(tasks.updateWithKey(sim + 1000, 0, created.updateKey(), progress(1, 1))).isFalse();
+        assertThat(tasks.find(sim, 0).orElseThrow()).isEqualTo(finished);
+    }
+
+    @DatabaseTest
+    void aKeyTheOriginalStoredIsRefusedHereUntilTheSlowCheckUpgradesIt(TestDatabase db) {
+        long user = SimulationSeeds.user(db, "keyed-legacy");
+        SimulationStore sims = new SimulationStore(db.database());
+        long sim = sims.create(SimulationSeeds.direct(user, 1)).simulation().id();
+        var original = OriginalCredentials.simulationKeys().get(0);
+        String legacyHash = OriginalDatabases.postgresRows("Simulation").stream()
+                .filter(r -> r.get("id").equals(String.valueOf(original.simulationId())))
+                .findFirst().orElseThrow().get("update_key_hash");
+        assertThat(UpdateKey.isLegacy(legacyHash)).isTrue();
+        db.jdbi().useHandle(h -> h.createUpdate("UPDATE \"Simulation\" SET update_key_hash = :h WHERE id = :id")
+                .bind("h", legacyHash).bind("id", sim).execute());
+        TaskStore tasks = new TaskStore(db.database());
+        Task before = tasks.find(sim, 0).orElseThrow();
+
+        assertThat(tasks.updateWithKey(sim, 0, original.updateKey(), progress(70, 9))).isFalse();
+        assertThat(tasks.find(sim, 0).orElseThrow()).isEqualTo(before);
+
+        assertThat(sims.checkUpdateKey(sim, original.updateKey())).isTrue(); // verifies, stores the fast hash
+        assertThat(tasks.updateWithKey(sim, 0, original.updateKey(), progress(70, 9))).isTrue();
+        assertThat(tasks.find(sim, 0).orElseThrow().simulatedPrimaries()).isEqualTo(70);
     }
 }

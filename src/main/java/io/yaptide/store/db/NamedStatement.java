@@ -1,0 +1,95 @@
+package io.yaptide.store.db;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.jdbi.v3.core.ConnectionException;
+
+/**
+ * One SQL statement with named parameters ({@code :name}, as JDBI writes them), run on a pooled
+ * connection through plain JDBC, for the few statements where JDBI's per-statement work (a handle,
+ * a copy of its configuration, argument factories looked up per binding) costs more CPU than the
+ * database spends on the statement. Profiling {@code POST /tasks} showed that work at about a
+ * third of the service's CPU per request. The SQL keeps its named parameters; they are turned into
+ * JDBC's positional ones once, here.
+ *
+ * <p>Colons inside string literals are text; any other colon must start a parameter (a {@code ::}
+ * cast is refused rather than guessed at).
+ */
+public final class NamedStatement {
+    private final String positionalSql;
+    private final List<String> positions;
+
+    public NamedStatement(String namedSql) {
+        List<String> names = new ArrayList<>();
+        StringBuilder sql = new StringBuilder(namedSql.length());
+        boolean inLiteral = false;
+        int i = 0;
+        while (i < namedSql.length()) {
+            char c = namedSql.charAt(i);
+            if (c == '\'') {
+                inLiteral = !inLiteral; // a doubled quote inside a literal toggles twice: still inside
+            } else if (c == ':' && !inLiteral) {
+                int end = i + 1;
+                while (end < namedSql.length() && isNameChar(namedSql.charAt(end), end == i + 1)) {
+                    end++;
+                }
+                if (end == i + 1) {
+                    throw new IllegalArgumentException("NamedStatement: a colon outside a literal that starts no parameter"
+                            + " (a :: cast?) at offset " + i);
+                }
+                names.add(namedSql.substring(i + 1, end));
+                sql.append('?');
+                i = end;
+                continue;
+            }
+            sql.append(c);
+            i++;
+        }
+        this.positionalSql = sql.toString();
+        this.positions = List.copyOf(names);
+    }
+
+    private static boolean isNameChar(char c, boolean first) {
+        return c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (!first && c >= '0' && c <= '9');
+    }
+
+    /** The SQL as sent to the driver, with {@code ?} for each parameter occurrence. */
+    public String positionalSql() {
+        return positionalSql;
+    }
+
+    /** Binds one named parameter at every place it occurs. */
+    public interface Binder {
+        void bind(PreparedStatement statement, int position) throws SQLException;
+    }
+
+    /** The values of a run, by parameter name. */
+    public interface Parameters {
+        Binder binderFor(String name);
+    }
+
+    /**
+     * Runs the statement as its own autocommit statement on a connection from the pool; returns the
+     * update count. A connection that cannot be had is JDBI's {@link ConnectionException}, as from
+     * any other store method (the service answers 503 for it).
+     */
+    public int executeUpdate(Database db, Parameters parameters) {
+        Connection connection;
+        try {
+            connection = db.dataSource().getConnection();
+        } catch (SQLException e) {
+            throw new ConnectionException(e);
+        }
+        try (connection; PreparedStatement statement = connection.prepareStatement(positionalSql)) {
+            for (int i = 0; i < positions.size(); i++) {
+                parameters.binderFor(positions.get(i)).bind(statement, i + 1);
+            }
+            return statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("statement failed: " + e.getMessage(), e);
+        }
+    }
+}
