@@ -52,8 +52,10 @@ public final class Migrator {
     private static final Logger LIQUIBASE_LOGGER = Logger.getLogger("liquibase");
 
     static {
-        // Liquibase talks through java.util.logging and would print INFO lines on every command.
-        LIQUIBASE_LOGGER.setLevel(Level.WARNING);
+        // Liquibase talks through java.util.logging: INFO lines on every command, and a failing
+        // changeSet logged at SEVERE with its whole stack trace on stderr before it is thrown. The
+        // Migrator turns that exception into one line, so Liquibase's own log is silenced entirely.
+        LIQUIBASE_LOGGER.setLevel(Level.OFF);
         // The update summary is a command argument, configured under liquibase.command.*; it went to stdout.
         System.setProperty("liquibase.command.showSummaryOutput", "LOG");
         System.setProperty("liquibase.analytics.enabled", "false");
@@ -466,12 +468,5 @@ public final class Migrator {
 
     public DatabaseUrl url() {
         return url;
-    }
-
-    static {
-        // Liquibase logs a failing changeSet at SEVERE with its whole stack trace, on stderr, before
-        // throwing; the Migrator turns that exception into one line, so Liquibase's own log is
-        // silenced entirely (this block runs after the one at the top, which sets WARNING).
-        LIQUIBASE_LOGGER.setLevel(Level.OFF);
     }
 }
