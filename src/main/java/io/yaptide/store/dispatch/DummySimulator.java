@@ -52,6 +52,11 @@ public final class DummySimulator implements Dispatcher {
     private final String resultsFile;
     private final ExecutorService pool;
     private final HttpClient http;
+    /**
+     * Jobs this simulator is running, and whether each was cancelled. Cancels reach every dispatcher,
+     * so one for a job not running here is ignored; an entry goes when its job ends, so an id that
+     * SQLite gives to a later simulation starts clean.
+     */
     private final Map<Long, Boolean> cancelled = new ConcurrentHashMap<>();
 
     public DummySimulator(URI baseUrl, int threads, Duration stepDelay, int progressSteps, String resultsFile) {
@@ -72,6 +77,7 @@ public final class DummySimulator implements Dispatcher {
     public void submit(Submission s) {
         int primaries = s.primariesPerTask() > 0 ? s.primariesPerTask() : DEFAULT_PRIMARIES;
         List<CompletableFuture<String>> tasks = new ArrayList<>();
+        cancelled.put(s.simulationId(), Boolean.FALSE);
         try {
             for (int task = 0; task < s.taskCount(); task++) {
                 int taskId = task;
@@ -82,8 +88,10 @@ public final class DummySimulator implements Dispatcher {
                     .exceptionally(e -> {
                         LOG.warn("dummy simulation {} stopped: {}", s.simulationId(), rootMessage(e));
                         return null;
-                    });
+                    })
+                    .whenComplete((ignored, e) -> cancelled.remove(s.simulationId()));
         } catch (RejectedExecutionException e) {
+            cancelled.remove(s.simulationId());
             LOG.warn("dummy simulator is shut down; {} stays PENDING", s);
         }
         LOG.info("dummy simulator runs {}", s);
@@ -114,7 +122,6 @@ public final class DummySimulator implements Dispatcher {
 
     private void merge(Submission s, int primaries, List<CompletableFuture<String>> tasks) {
         if (isCancelled(s)) {
-            cancelled.remove(s.simulationId());
             return;
         }
         ObjectNode logfiles = JSON.createObjectNode();
@@ -167,7 +174,7 @@ public final class DummySimulator implements Dispatcher {
     }
 
     private boolean isCancelled(Submission s) {
-        return cancelled.containsKey(s.simulationId());
+        return cancelled.getOrDefault(s.simulationId(), Boolean.FALSE);
     }
 
     private static String now() {
@@ -193,7 +200,7 @@ public final class DummySimulator implements Dispatcher {
 
     @Override
     public void cancel(long simulationId) {
-        cancelled.put(simulationId, Boolean.TRUE);
+        cancelled.replace(simulationId, Boolean.TRUE);
     }
 
     @Override
