@@ -28,8 +28,8 @@ final class HttpBench implements AutoCloseable {
     }
 
     /** The Cookie header value that logs the user in. */
-    String cookieFor(long userId) {
-        return "access_token=" + tokens.issue(userId, Tokens.Kind.ACCESS).token();
+    String cookieFor(io.yaptide.store.users.User user) {
+        return "access_token=" + tokens.issue(user, Tokens.Kind.ACCESS).token();
     }
 
     @Override

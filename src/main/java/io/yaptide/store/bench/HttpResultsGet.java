@@ -50,7 +50,7 @@ final class HttpResultsGet implements Workload {
         try (HttpBench bench = new HttpBench(ctx);
              LoopbackClient client = new LoopbackClient(bench.server.baseUrl())) {
             String path = "/results?job_id=" + URLEncoder.encode(sim.simulation().jobId(), StandardCharsets.UTF_8);
-            String cookie = "Cookie: " + bench.cookieFor(ctx.user().id()) + "\r\n";
+            String cookie = "Cookie: " + bench.cookieFor(ctx.user()) + "\r\n";
             String gzipHeaders = cookie + "Accept-Encoding: gzip\r\n";
             LoopbackClient.Response plain = client.send("GET", path, cookie, null);
             if (plain.status() != 200 || plain.header("Content-Encoding") != null) {

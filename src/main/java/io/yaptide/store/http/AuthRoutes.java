@@ -65,8 +65,8 @@ final class AuthRoutes {
         if (user.isEmpty()) {
             throw new ApiException(401, "Invalid login or password");
         }
-        Tokens.Issued access = auth.tokens().issue(user.get().id(), Tokens.Kind.ACCESS);
-        Tokens.Issued refresh = auth.tokens().issue(user.get().id(), Tokens.Kind.REFRESH);
+        Tokens.Issued access = auth.tokens().issue(user.get(), Tokens.Kind.ACCESS);
+        Tokens.Issued refresh = auth.tokens().issue(user.get(), Tokens.Kind.REFRESH);
         Authenticator.setCookie(ctx, Authenticator.ACCESS_COOKIE, access);
         Authenticator.setCookie(ctx, Authenticator.REFRESH_COOKIE, refresh);
         Reply.send(ctx, 202, "Successfully logged in", Reply.content(
@@ -76,7 +76,7 @@ final class AuthRoutes {
 
     private void refresh(Context ctx) {
         User user = auth.user(ctx, Tokens.Kind.REFRESH);
-        Tokens.Issued access = auth.tokens().issue(user.id(), Tokens.Kind.ACCESS);
+        Tokens.Issued access = auth.tokens().issue(user, Tokens.Kind.ACCESS);
         Authenticator.setCookie(ctx, Authenticator.ACCESS_COOKIE, access);
         Reply.send(ctx, 200, "User refreshed", Reply.content("access_exp", access.expires().toEpochMilli()));
     }

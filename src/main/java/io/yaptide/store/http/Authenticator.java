@@ -36,14 +36,15 @@ public final class Authenticator {
         if (token == null || token.isEmpty()) {
             throw new ApiException(401, "No token provided");
         }
-        long userId;
+        Tokens.Subject subject;
         try {
-            userId = tokens.verify(token, kind);
+            subject = tokens.verify(token, kind);
         } catch (Tokens.InvalidToken e) {
             throw new ApiException(403, (kind == Tokens.Kind.REFRESH ? "Log in again. " : "Refresh access token. ")
                     + e.getMessage());
         }
-        return users.findById(userId).orElseThrow(() -> new ApiException(403, "User not found"));
+        return users.findById(subject.userId()).filter(subject::matches)
+                .orElseThrow(() -> new ApiException(403, "User not found"));
     }
 
     /** Sets a token cookie as the original does: http-only, SameSite=Lax, expiring with the token. */

@@ -1,6 +1,8 @@
 package io.yaptide.store.http;
 
 import com.auth0.jwt.JWT;
+import com.auth0.jwt.interfaces.DecodedJWT;
+import io.yaptide.store.users.User;
 import com.auth0.jwt.JWTVerifier;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.auth0.jwt.exceptions.JWTVerificationException;
@@ -21,6 +23,9 @@ import javax.crypto.spec.SecretKeySpec;
  * one configured secret (the original had two secrets), so one can never stand in for the other.
  */
 public final class Tokens {
+    static final String USERNAME_CLAIM = "usr";
+    static final String PROVIDER_CLAIM = "prv";
+
     public enum Kind { ACCESS, REFRESH }
 
     /** A signed token and when it expires (whole seconds, as {@code exp} carries). */
@@ -52,7 +57,19 @@ public final class Tokens {
         this.clock = clock;
     }
 
-    public Issued issue(long userId, Kind kind) {
+    /**
+     * The account a token was issued for. Ids alone are not enough: SQLite gives a deleted user's id
+     * to the next user it creates (its rowids are not AUTOINCREMENT), so a token kept by a user who
+     * deleted the account would open the next one. The name and provider bind the token to the account.
+     */
+    public record Subject(long userId, String username, String authProvider) {
+        public boolean matches(User user) {
+            return user.id() == userId && user.username().equals(username)
+                    && user.authProvider().dbValue().equals(authProvider);
+        }
+    }
+
+    public Issued issue(User user, Kind kind) {
         Instant now = clock.instant();
         // exp carries whole seconds: round up, so a token never lives shorter than configured
         Instant end = now.plus(kind == Kind.ACCESS ? accessTtl : refreshTtl);
@@ -61,21 +78,26 @@ public final class Tokens {
             expires = expires.plusSeconds(1);
         }
         String token = JWT.create()
-                .withSubject(Long.toString(userId))
+                .withSubject(Long.toString(user.id()))
+                .withClaim(USERNAME_CLAIM, user.username())
+                .withClaim(PROVIDER_CLAIM, user.authProvider().dbValue())
                 .withIssuedAt(Date.from(now))
                 .withExpiresAt(Date.from(expires))
                 .sign(kind == Kind.ACCESS ? accessKey : refreshKey);
         return new Issued(token, expires);
     }
 
-    /** The user id the token was issued for. */
-    public long verify(String token, Kind kind) throws InvalidToken {
+    /** The account the token was issued for. */
+    public Subject verify(String token, Kind kind) throws InvalidToken {
         try {
-            String subject = (kind == Kind.ACCESS ? accessVerifier : refreshVerifier).verify(token).getSubject();
-            if (subject == null) {
+            DecodedJWT jwt = (kind == Kind.ACCESS ? accessVerifier : refreshVerifier).verify(token);
+            String subject = jwt.getSubject();
+            String username = jwt.getClaim(USERNAME_CLAIM).asString();
+            String provider = jwt.getClaim(PROVIDER_CLAIM).asString();
+            if (subject == null || username == null || provider == null) {
                 throw new InvalidToken("Invalid token.");
             }
-            return Long.parseLong(subject);
+            return new Subject(Long.parseLong(subject), username, provider);
         } catch (TokenExpiredException e) {
             throw new InvalidToken("Signature expired.");
         } catch (JWTVerificationException | NumberFormatException e) {

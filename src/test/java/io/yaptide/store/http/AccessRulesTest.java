@@ -94,10 +94,10 @@ class AccessRulesTest {
             }
 
             // a Keycloak user (created by the operator; this service has no Keycloak login) may use them
-            long kcId = new UserStore(db.database()).createKeycloakUser("plgkc", "CERT", "KEY").id();
+            var kcUser = new UserStore(db.database()).createKeycloakUser("plgkc", "CERT", "KEY");
             Tokens tokens = new Tokens(TestServer.SECRET, java.time.Duration.ofMinutes(10), java.time.Duration.ofHours(2),
                     java.time.Clock.systemUTC());
-            String cookie = "access_token=" + tokens.issue(kcId, Tokens.Kind.ACCESS).token();
+            String cookie = "access_token=" + tokens.issue(kcUser, Tokens.Kind.ACCESS).token();
             ApiClient kc = server.client();
             ApiClient.Response clusters = kc.get("/user/clusters", "Cookie", cookie);
             assertThat(clusters.json().path("clusters").findValuesAsText("cluster_name")).containsExactly("ares");

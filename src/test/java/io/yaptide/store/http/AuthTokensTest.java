@@ -48,12 +48,12 @@ class AuthTokensTest {
     void tokensThatAreExpiredForgedOrOfTheWrongKindAreRefused(TestDatabase db) {
         try (TestServer server = TestServer.start(db)) {
             ApiClient anna = server.client().signedUp("anna");
-            long annaId = new UserStore(db.database()).find("anna", io.yaptide.store.users.AuthProvider.YAPTIDE)
-                    .orElseThrow().id();
+            var annaUser = new UserStore(db.database()).find("anna", io.yaptide.store.users.AuthProvider.YAPTIDE)
+                    .orElseThrow();
             Tokens lastYear = new Tokens(TestServer.SECRET, Duration.ofMinutes(10), Duration.ofHours(2),
                     Clock.fixed(Instant.now().minus(Duration.ofDays(365)), ZoneOffset.UTC));
-            String expiredAccess = lastYear.issue(annaId, Tokens.Kind.ACCESS).token();
-            String expiredRefresh = lastYear.issue(annaId, Tokens.Kind.REFRESH).token();
+            String expiredAccess = lastYear.issue(annaUser, Tokens.Kind.ACCESS).token();
+            String expiredRefresh = lastYear.issue(annaUser, Tokens.Kind.REFRESH).token();
             ApiClient bare = server.client();
 
             ApiClient.Response a = bare.get("/auth/status", "Cookie", "access_token=" + expiredAccess);
@@ -71,7 +71,7 @@ class AuthTokensTest {
             Tokens otherSecret = new Tokens("another-secret-another-secret-another-0123".getBytes(StandardCharsets.UTF_8),
                     Duration.ofMinutes(10), Duration.ofHours(2), Clock.systemUTC());
             ApiClient.Response forged = bare.get("/auth/status", "Cookie",
-                    "access_token=" + otherSecret.issue(annaId, Tokens.Kind.ACCESS).token());
+                    "access_token=" + otherSecret.issue(annaUser, Tokens.Kind.ACCESS).token());
             assertThat(forged.status()).isEqualTo(403);
             assertThat(forged.message()).isEqualTo("Refresh access token. Invalid token.");
             assertThat(bare.get("/auth/status", "Cookie", "access_token=garbage").message())
@@ -101,6 +101,34 @@ class AuthTokensTest {
             ApiClient.Response ok = c.login("anna", "pw");
             assertThat(ok.json().fieldNames()).toIterable().containsExactlyInAnyOrder("message", "access_exp", "refresh_exp");
             assertThat(cookie(c, "access_token")).isNotBlank();
+        }
+    }
+
+    @DatabaseTest
+    void tokensOfADeletedAccountDoNotOpenTheAccountThatGetsItsIdNext(TestDatabase db) {
+        try (TestServer server = TestServer.start(db)) {
+            ApiClient mallory = server.client().signedUp("mallory");
+            long malloryId = new UserStore(db.database()).find("mallory", io.yaptide.store.users.AuthProvider.YAPTIDE)
+                    .orElseThrow().id();
+            String oldAccess = cookie(mallory, "access_token");
+            String oldRefresh = cookie(mallory, "refresh_token");
+            assertThat(mallory.delete("/user").status()).isEqualTo(200);
+
+            server.client().signedUp("victim");
+            long victimId = new UserStore(db.database()).find("victim", io.yaptide.store.users.AuthProvider.YAPTIDE)
+                    .orElseThrow().id();
+            if (db.engine() == io.yaptide.store.testing.Engine.SQLITE) {
+                // SQLite reuses the highest rowid after a delete: this is the case the check is for
+                assertThat(victimId).isEqualTo(malloryId);
+            }
+
+            ApiClient bare = server.client();
+            ApiClient.Response status = bare.get("/auth/status", "Cookie", "access_token=" + oldAccess);
+            assertThat(status.status()).isEqualTo(403);
+            assertThat(status.message()).isEqualTo("User not found");
+            ApiClient.Response refresh = bare.get("/auth/refresh", "Cookie", "refresh_token=" + oldRefresh);
+            assertThat(refresh.status()).isEqualTo(403);
+            assertThat(refresh.json().has("access_exp")).isFalse();
         }
     }
 }

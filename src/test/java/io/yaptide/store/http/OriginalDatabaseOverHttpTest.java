@@ -76,7 +76,7 @@ class OriginalDatabaseOverHttpTest {
                     auth = new String[0];
                 } else {
                     // Keycloak users log in through Keycloak, which is not part of this service: mint their token
-                    auth = new String[] {"Cookie", "access_token=" + tokens.issue(sim.ownerId(), Tokens.Kind.ACCESS).token()};
+                    auth = new String[] {"Cookie", "access_token=" + tokens.issue(new io.yaptide.store.users.UserStore(db).findById(sim.ownerId()).orElseThrow(), Tokens.Kind.ACCESS).token()};
                 }
                 String job = "job_id=" + sim.jobId();
 
