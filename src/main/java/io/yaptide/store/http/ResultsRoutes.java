@@ -129,6 +129,10 @@ final class ResultsRoutes {
         String estimatorName = ctx.queryParam("estimator_name");
         String pageNumberText = ctx.queryParam("page_number");
         String pageNumbersText = ctx.queryParam("page_numbers");
+        if (pageNumberText != null && pageNumberText.isBlank()) {
+            // intParam's fallback is for optional paging parameters; an empty page number is a mistake
+            throw ApiException.badRequest("Wrong parameters: page_number must be a whole number, got ''");
+        }
         Integer pageNumber = pageNumberText == null ? null
                 : UserRoutes.intParam(ctx, "page_number", 0, 0, Integer.MAX_VALUE);
         List<Integer> pageNumbers = pageNumbersText == null ? null : parsePageNumbers(pageNumbersText);

@@ -125,6 +125,8 @@ class BadInputTest {
                             "Page [4, 5] of estimator z_profile_ does not exist; its pages are 0-3"),
                     new Case("GET", "/results?job_id=" + jobId + "&estimator_name=z_profile_&page_number=-1", null, 400,
                             "page_number must be between 0 and"),
+                    new Case("GET", "/results?job_id=" + jobId + "&estimator_name=z_profile_&page_number=", null, 400,
+                            "page_number must be a whole number, got ''"),
                     new Case("GET", "/results?job_id=" + jobId + "&estimator_name=z_profile_&page_numbers=3-1", null, 400,
                             "range 3-1 must go from a page number up to a larger one"),
                     new Case("GET", "/results?job_id=" + jobId + "&estimator_name=z_profile_&page_numbers=0-99999", null, 400,
