@@ -2,6 +2,7 @@ package io.yaptide.store.ops;
 
 import io.yaptide.store.config.DatabaseUrl;
 import io.yaptide.store.db.Dialect;
+import io.yaptide.store.migrate.MigrationException;
 import io.yaptide.store.migrate.Migrator;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,20 +121,32 @@ public final class Restores {
 
     private static void portableRestore(Path file, DatabaseUrl target, boolean replace, Consumer<String> progress) {
         PortableDump.Contents contents = PortableDump.verify(file);
+        // Everything that can refuse the dump is checked before a forced restore drops anything.
+        if (contents.revision() == null) {
+            throw new OpsException(file + " records no schema revision, so the schema cannot be recreated; "
+                    + "restore it into a database that has the schema already");
+        }
+        try {
+            Migrator.resolve(contents.revision(), null);
+        } catch (MigrationException e) {
+            throw new OpsException(file + " was written at a schema revision this version cannot create: "
+                    + e.getMessage() + "; restore it with the Yaptide Store version that wrote it");
+        }
         if (replace) {
             dropAll(target);
         }
-        if (contents.revision() != null) {
-            progress.accept("  creating the schema at revision " + contents.revision());
+        String lost = replace ? " (the database's previous contents were already removed: restore them from a backup)" : "";
+        progress.accept("  creating the schema at revision " + contents.revision());
+        try {
             new Migrator(target).upgrade(contents.revision());
-        } else {
-            throw new OpsException(file + " records no schema revision, so the schema cannot be recreated; "
-                    + "restore it into a database that has the schema already");
+        } catch (MigrationException e) {
+            throw new OpsException("creating the schema of " + file + " in " + target + " failed" + lost + ": " + e.getMessage(), e);
         }
         try (Connection c = Connections.open(target)) {
             PortableDump.load(file, c, target.isPostgres() ? Dialect.POSTGRESQL : Dialect.SQLITE, progress);
         } catch (SQLException e) {
-            throw new OpsException("loading " + file + " into " + target + " failed (nothing was loaded): " + e.getMessage(), e);
+            throw new OpsException("loading " + file + " into " + target + " failed; no row of the dump was loaded" + lost
+                    + ": " + e.getMessage(), e);
         }
     }
 

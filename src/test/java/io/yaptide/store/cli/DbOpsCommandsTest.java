@@ -217,6 +217,30 @@ class DbOpsCommandsTest {
     }
 
     @DatabaseTest
+    void aForcedRestoreOfADumpFromAnUnknownRevisionIsRefusedBeforeAnythingIsDropped(TestDatabase db) throws Exception {
+        seed(db);
+        Path file = tempDir().resolve("future.ydump.gz");
+        assertThat(Cli.run(db.url(), "db", "backup", "--portable", file.toString()).code()).isZero();
+        // the same dump, as a newer version (at a revision this one does not know) would have written it
+        java.util.List<String> lines;
+        try (var in = new java.util.zip.GZIPInputStream(java.nio.file.Files.newInputStream(file))) {
+            lines = new java.util.ArrayList<>(java.util.List.of(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")));
+        }
+        lines.set(0, lines.get(0).replaceAll("\"revision\":\"[0-9a-f]+\"", "\"revision\":\"ffffffffffff\""));
+        assertThat(lines.get(0)).contains("ffffffffffff");
+        try (var out = new java.util.zip.GZIPOutputStream(java.nio.file.Files.newOutputStream(file))) {
+            out.write((String.join("\n", lines) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        Map<String, TableStats.TableDigest> before = digests(db.url());
+
+        Cli.Result restore = Cli.run(db.url(), "db", "restore", file.toString(), "--force");
+
+        assertThat(restore.code()).isEqualTo(ExitCode.ABORTED);
+        assertThat(restore.err()).contains("cannot create").contains("ffffffffffff").doesNotContain("\tat ");
+        assertThat(digests(db.url())).isEqualTo(before);
+    }
+
+    @DatabaseTest
     void restoreRefusesANonEmptyDatabaseUnlessForced(TestDatabase db) {
         seed(db);
         Path file = tempDir().resolve("b.backup");
