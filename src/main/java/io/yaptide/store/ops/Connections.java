@@ -36,7 +36,9 @@ public final class Connections {
 
     static RuntimeException unavailable(DatabaseUrl url, SQLException e) {
         try (Database ignored = Database.open(url, 1)) {
-            return new OpsException("cannot connect to " + url + ": " + e.getMessage());
+            // the server answers a pool but refused this connection: still "unavailable" (exit 4), not "aborted"
+            return new io.yaptide.store.db.DatabaseUnavailableException("cannot connect to " + url + ": "
+                    + e.getMessage() + "; check the URL and that the database accepts connections", e);
         } catch (RuntimeException r) {
             return r;
         }
