@@ -8,16 +8,14 @@ import io.yaptide.store.results.Payload;
 import io.yaptide.store.results.ResultPage;
 import io.yaptide.store.results.ResultSetCodec;
 import io.yaptide.store.results.ResultSetCodec.EstimatorPages;
+import io.yaptide.store.results.StrictGunzip;
 import io.yaptide.store.simulations.CreatedSimulation;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.Deflater;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -98,10 +96,9 @@ final class HttpResultsGet implements Workload {
         }
     }
 
-    private static byte[] gunzip(byte[] gzip) throws IOException {
-        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gzip))) {
-            return in.readAllBytes();
-        }
+    /** As a browser decodes it: exactly one gzip member. */
+    private static byte[] gunzip(byte[] gzip) {
+        return StrictGunzip.decode(gzip);
     }
 
     /** The slow way: every stored document decoded to a tree, the response built and gzipped anew. */

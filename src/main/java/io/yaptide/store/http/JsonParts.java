@@ -2,6 +2,8 @@ package io.yaptide.store.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.javalin.http.Context;
+import io.yaptide.store.results.Crc32Combine;
+import io.yaptide.store.results.DeflateRun;
 import io.yaptide.store.results.Payload;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
@@ -17,17 +19,24 @@ import java.util.zip.CRC32;
  * A JSON response assembled from literal text and stored payloads (gzip JSON), sent without
  * decompressing the payloads when the client accepts gzip.
  *
- * <p>Concatenated gzip members are one valid gzip stream (RFC 1952, section 2.2), and browsers,
- * curl, Python and Java decode them as one body. So the gzip answer is: each run of literal text
- * (braces, keys, the message) as a small member of stored (uncompressed) deflate blocks, which costs
- * no compression work, and each payload's stored bytes exactly as they are in the database. A
- * client that does not accept gzip gets the payloads decompressed and spliced in as JSON text;
- * nothing is ever parsed and written out again.
+ * <p>The gzip answer is exactly one gzip member, as browsers require: they decode the first member
+ * of a body only, so several concatenated members (valid as a gzip file, and read whole by Java,
+ * curl's library and Python's {@code gzip} module) show a browser just the text of the first. The
+ * member is spliced: a header, then for each run of literal text (braces, keys, the message) stored
+ * deflate blocks, which cost no compression work, and for each payload its stored deflate data as it
+ * is ({@link Payload#deflateRun()}: our stored form ends on a byte boundary with no final block),
+ * then an empty final block and a trailer whose CRC-32 is combined from the pieces'
+ * ({@link Crc32Combine}). A client that does not accept gzip gets the payloads decompressed and
+ * spliced in as JSON text; nothing is ever parsed and written out again.
  */
 final class JsonParts {
     private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
     /** Deflate's stored blocks carry at most this many bytes each. */
     private static final int MAX_STORED_BLOCK = 65535;
+    /** gzip header: magic, deflate, no flags, no modification time, no extra flags, unknown OS. */
+    private static final byte[] GZIP_HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
+    /** An empty stored block with BFINAL set: ends the member's deflate data. */
+    private static final byte[] FINAL_EMPTY_BLOCK = {1, 0, 0, (byte) 0xff, (byte) 0xff};
 
     private final List<Object> parts = new ArrayList<>();
 
@@ -58,32 +67,34 @@ final class JsonParts {
     }
 
     /**
-     * Sends the assembled body: stored gzip members when the client accepts gzip, plain JSON
+     * Sends the assembled body: one spliced gzip member when the client accepts gzip, plain JSON
      * otherwise. The length is known before the first byte, so the answer has a Content-Length (no
      * chunked framing; clients can show progress), and the pieces go straight to the connection's
-     * output: the stored members are written from the arrays the database read returned, never
-     * copied into one body first.
+     * output: the stored runs are written from the arrays the database read returned, never copied
+     * into one body first.
      */
     void send(Context ctx, int status) {
-        ctx.status(status).contentType(Reply.CONTENT_TYPE).header("Vary", "Accept-Encoding");
+        String vary = ctx.res().getHeader("Vary"); // CORS may have set "Vary: Origin" already
+        ctx.status(status).contentType(Reply.CONTENT_TYPE).header("Vary", vary == null ? "Accept-Encoding" : vary + ", Accept-Encoding");
         ctx.attribute(Reply.ANSWERED, Boolean.TRUE);
-        List<byte[]> pieces;
+        List<DeflateRun> pieces;
         if (acceptsGzip(ctx.header("Accept-Encoding"))) {
             ctx.header("Content-Encoding", "gzip");
             pieces = gzipPieces();
         } else {
-            pieces = List.of(identity());
+            byte[] body = identity();
+            pieces = List.of(new DeflateRun(body, 0, body.length, 0, body.length));
         }
         long length = 0;
-        for (byte[] piece : pieces) {
-            length += piece.length;
+        for (DeflateRun piece : pieces) {
+            length += piece.length();
         }
         HttpServletResponse response = ctx.res();
         response.setContentLengthLong(length);
         try {
             OutputStream out = response.getOutputStream();
-            for (byte[] piece : pieces) {
-                out.write(piece);
+            for (DeflateRun piece : pieces) {
+                out.write(piece.bytes(), piece.offset(), piece.length());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -101,37 +112,79 @@ final class JsonParts {
     /** The gzip body as one array (tests; the service sends {@link #gzipPieces} as they are). */
     byte[] gzip() {
         ByteArrayOutputStream out = new ByteArrayOutputStream(estimatedSize() + 64);
-        for (byte[] piece : gzipPieces()) {
-            out.writeBytes(piece);
+        for (DeflateRun piece : gzipPieces()) {
+            out.write(piece.bytes(), piece.offset(), piece.length());
         }
         return out.toByteArray();
     }
 
-    /** The gzip members in order: each run of literal text as one stored member, each payload's bytes as stored. */
-    List<byte[]> gzipPieces() {
-        List<byte[]> pieces = new ArrayList<>();
+    /**
+     * The one gzip member, in pieces to write in order: header, then each run of literal text as
+     * stored blocks and each payload's deflate run, then the final block and the trailer.
+     */
+    List<DeflateRun> gzipPieces() {
+        Member member = new Member();
         ByteArrayOutputStream literal = new ByteArrayOutputStream(256);
         for (Object part : parts) {
             if (part instanceof Payload p) {
                 if (literal.size() > 0) {
-                    pieces.add(storedMember(literal.toByteArray()));
+                    member.add(storedBlocks(literal.toByteArray()));
                     literal.reset();
                 }
-                pieces.add(p.compressed());
+                member.add(p.deflateRun());
             } else {
                 literal.writeBytes((byte[]) part);
             }
         }
         if (literal.size() > 0) {
-            pieces.add(storedMember(literal.toByteArray()));
+            member.add(storedBlocks(literal.toByteArray()));
         }
-        return pieces;
+        return member.end();
     }
 
-    private static byte[] storedMember(byte[] data) {
-        ByteArrayOutputStream member = new ByteArrayOutputStream(data.length + 32);
-        writeStoredMember(member, data);
-        return member.toByteArray();
+    /** The pieces of one gzip member as they are added, with the CRC-32 and length of their text. */
+    private static final class Member {
+        private final List<DeflateRun> pieces = new ArrayList<>();
+        private int crc;
+        private long textLength;
+
+        Member() {
+            pieces.add(new DeflateRun(GZIP_HEADER, 0, GZIP_HEADER.length, 0, 0));
+        }
+
+        void add(DeflateRun run) {
+            pieces.add(run);
+            crc = Crc32Combine.combine(crc, run.crc(), run.textLength());
+            textLength += run.textLength();
+        }
+
+        List<DeflateRun> end() {
+            ByteArrayOutputStream end = new ByteArrayOutputStream(FINAL_EMPTY_BLOCK.length + 8);
+            end.writeBytes(FINAL_EMPTY_BLOCK);
+            writeIntLE(end, crc);
+            writeIntLE(end, (int) textLength); // ISIZE is the length modulo 2^32
+            byte[] tail = end.toByteArray();
+            pieces.add(new DeflateRun(tail, 0, tail.length, 0, 0));
+            return pieces;
+        }
+    }
+
+    /** {@code data} as non-final stored deflate blocks (each at most 65,535 bytes). */
+    static DeflateRun storedBlocks(byte[] data) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(data.length + 5 * (data.length / MAX_STORED_BLOCK + 1));
+        for (int offset = 0; offset < data.length; offset += MAX_STORED_BLOCK) {
+            int len = Math.min(MAX_STORED_BLOCK, data.length - offset);
+            out.write(0); // BFINAL 0, BTYPE 00 (stored); the rest of the byte is padding
+            out.write(len & 0xff);
+            out.write((len >>> 8) & 0xff);
+            out.write(~len & 0xff);
+            out.write((~len >>> 8) & 0xff);
+            out.write(data, offset, len);
+        }
+        CRC32 crc = new CRC32();
+        crc.update(data);
+        byte[] blocks = out.toByteArray();
+        return new DeflateRun(blocks, 0, blocks.length, (int) crc.getValue(), data.length);
     }
 
     private int estimatedSize() {
@@ -140,33 +193,6 @@ final class JsonParts {
             size += part instanceof Payload p ? p.compressedSize() : ((byte[]) part).length;
         }
         return size;
-    }
-
-    /** One gzip member holding {@code data} in stored deflate blocks: header, blocks, CRC-32, size. */
-    static void writeStoredMember(ByteArrayOutputStream out, byte[] data) {
-        out.write(0x1f);
-        out.write(0x8b);
-        out.write(8);   // deflate
-        out.write(0);   // no flags
-        out.write(0); out.write(0); out.write(0); out.write(0); // no modification time
-        out.write(0);   // no extra flags
-        out.write(255); // unknown OS
-        int offset = 0;
-        do {
-            int len = Math.min(MAX_STORED_BLOCK, data.length - offset);
-            boolean last = offset + len == data.length;
-            out.write(last ? 1 : 0); // BFINAL, BTYPE=00 (stored)
-            out.write(len & 0xff);
-            out.write((len >>> 8) & 0xff);
-            out.write(~len & 0xff);
-            out.write((~len >>> 8) & 0xff);
-            out.write(data, offset, len);
-            offset += len;
-        } while (offset < data.length);
-        CRC32 crc = new CRC32();
-        crc.update(data);
-        writeIntLE(out, (int) crc.getValue());
-        writeIntLE(out, data.length);
     }
 
     private static void writeIntLE(ByteArrayOutputStream out, int v) {

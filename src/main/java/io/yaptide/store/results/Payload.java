@@ -3,21 +3,18 @@ package io.yaptide.store.results;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * A JSON document stored gzip-compressed, as the original stores inputs, estimators, pages and log
  * files: {@code gzip(json.dumps(obj).encode())}.
  *
  * <p>A payload holds the compressed bytes and decodes them only when asked, so that a result page
- * can be served to a client that accepts gzip exactly as stored, with no decompress/recompress.
+ * can be served to a client that accepts gzip without being decompressed: what we write is in the
+ * {@link SpliceableGzip} form, whose deflate data goes into the answer's one gzip member as it is.
  * Any gzip level reads back the same; {@link #LEVEL} is chosen for speed (see README, "Payloads").
  */
 public final class Payload {
@@ -65,13 +62,7 @@ public final class Payload {
         if (level < 1 || level > 9) {
             throw new IllegalArgumentException("gzip level must be 1..9, not " + level);
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, length / 4));
-        try (OutputStream gz = new LevelledGzipOutputStream(out, level)) {
-            gz.write(json, offset, length);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new Payload(out.toByteArray());
+        return new Payload(SpliceableGzip.compress(json, offset, length, level));
     }
 
     /** The stored bytes, as they are (gzip). Do not modify the returned array. */
@@ -101,12 +92,22 @@ public final class Payload {
         return compressed.length;
     }
 
-    /** GZIPOutputStream with a chosen deflate level (the JDK class fixes the default level). */
-    static final class LevelledGzipOutputStream extends GZIPOutputStream {
-        LevelledGzipOutputStream(OutputStream out, int level) throws IOException {
-            super(out, 64 * 1024);
-            def.setLevel(level);
-            def.setStrategy(Deflater.DEFAULT_STRATEGY);
+    /** True when the stored bytes are in the form whose deflate data can be spliced ({@link SpliceableGzip}). */
+    public boolean isSpliceable() {
+        return SpliceableGzip.run(compressed) != null;
+    }
+
+    /**
+     * The document's deflate data as a run that can be placed inside a larger gzip member: a slice
+     * of the stored bytes when they are in our spliceable form, else (a document the original
+     * stored, or one written before that form) the text recompressed now at {@link #LEVEL}.
+     */
+    public DeflateRun deflateRun() {
+        DeflateRun run = SpliceableGzip.run(compressed);
+        if (run != null) {
+            return run;
         }
+        byte[] text = jsonBytes();
+        return SpliceableGzip.run(SpliceableGzip.compress(text, 0, text.length, LEVEL));
     }
 }

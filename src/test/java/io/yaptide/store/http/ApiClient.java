@@ -2,7 +2,7 @@ package io.yaptide.store.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayInputStream;
+import io.yaptide.store.results.StrictGunzip;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.CookieManager;
@@ -14,7 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.zip.GZIPInputStream;
 
 /** A browser-like client of the service: keeps cookies, sends and reads JSON. */
 final class ApiClient {
@@ -30,7 +29,7 @@ final class ApiClient {
     }
 
     record Response(int status, byte[] body, HttpHeaders headers) {
-        /** The body as JSON, gunzipped when the server sent gzip. */
+        /** The body as JSON, gunzipped (strictly, one member) when the server sent gzip. */
         JsonNode json() {
             try {
                 return JSON.readTree(text());
@@ -47,11 +46,8 @@ final class ApiClient {
             if (!"gzip".equals(headers.firstValue("Content-Encoding").orElse(null))) {
                 return body;
             }
-            try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
-                return in.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            // as a browser decodes it: one gzip member, nothing after it
+            return StrictGunzip.decode(body);
         }
 
         String message() {
