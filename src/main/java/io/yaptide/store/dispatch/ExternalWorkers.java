@@ -15,7 +15,7 @@ public final class ExternalWorkers implements Dispatcher {
     @Override
     public void submit(Submission submission) {
         LOG.info("{} waits PENDING for an external worker; issue its key with: bin/yaptide rotate-update-key {}",
-                submission, submission.simulationId());
+                submission, submission.jobId());
     }
 
     @Override

@@ -371,7 +371,8 @@ public final class SimulationStore {
 
     /**
      * Lets the simulation's state follow its tasks, as the original's job-status routes do: all tasks
-     * PENDING makes it PENDING, all FAILED makes it FAILED, any RUNNING makes it RUNNING; otherwise
+     * PENDING makes it PENDING, all FAILED makes it FAILED (with the end time of its last task, or
+     * now when no task has one), any RUNNING makes it RUNNING; otherwise
      * (for instance while merging) it stays. One statement: the task counts are read by the same
      * UPDATE that writes, and a simulation that is UNKNOWN, COMPLETED, FAILED or CANCELED is left alone.
      *
@@ -381,7 +382,12 @@ public final class SimulationStore {
      * @return true if the simulation's state changed
      */
     public boolean followTasks(long simulationId) {
+        // a simulation that fails with its tasks ends when its last task ended (now, if none says)
+        String endTime = "CASE WHEN " + STATE_FROM_TASKS + " = 'FAILED' THEN COALESCE(end_time,"
+                + " (SELECT MAX(t.end_time) FROM \"Task\" t WHERE t.simulation_id = :id), " + db.dialect().nowSql()
+                + ") ELSE end_time END";
         return db.jdbi().withHandle(h -> h.createUpdate("UPDATE \"Simulation\" SET job_state = " + STATE_FROM_TASKS
+                        + ", end_time = " + endTime
                         + " WHERE id = :id AND job_state NOT IN ('UNKNOWN', 'COMPLETED', 'FAILED', 'CANCELED')"
                         + " AND job_state <> " + STATE_FROM_TASKS)
                 .bind("id", simulationId).execute() == 1);

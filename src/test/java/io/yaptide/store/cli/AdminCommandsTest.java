@@ -274,6 +274,33 @@ class AdminCommandsTest {
     }
 
     @DatabaseTest
+    void theCommandTheServiceLogsForAnExternalJobWorksAsLogged(TestDatabase db) {
+        long anna = user(db, "anna");
+        long sim = SeedRows.directSimulation(db.jdbi(), anna, 1);
+        String jobId = new SimulationStore(db.database()).findById(sim).orElseThrow().jobId();
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(io.yaptide.store.dispatch.ExternalWorkers.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        log.addAppender(lines);
+        ch.qos.logback.classic.Level level = log.getLevel();
+        log.setLevel(ch.qos.logback.classic.Level.INFO);
+        try {
+            new io.yaptide.store.dispatch.ExternalWorkers().submit(new io.yaptide.store.dispatch.Submission(sim, jobId,
+                    io.yaptide.store.simulations.SimulatorType.SHIELDHIT, io.yaptide.store.simulations.Platform.DIRECT,
+                    1, 100, "key", JSON.createObjectNode()));
+        } finally {
+            log.detachAppender(lines);
+            log.setLevel(level);
+        }
+        String logged = lines.list.get(0).getFormattedMessage();
+        java.util.regex.Matcher command = java.util.regex.Pattern.compile("bin/yaptide (rotate-update-key) (\\S+)").matcher(logged);
+        assertThat(command.find()).as(logged).isTrue();
+        Cli.Result r = Cli.run(db.url(), command.group(1), command.group(2));
+        assertThat(r.code()).as(r.allLines().toString()).isZero();
+    }
+
+    @DatabaseTest
     void inJsonModeARefusalIsOneErrorLineWithTheSameExitCode(TestDatabase db) {
         Cli.Result r = Cli.run(db.url(), "remove-simulation", "999999", "--json");
         assertThat(r.code()).isEqualTo(1);

@@ -25,6 +25,20 @@ class SpliceableGzipTest {
     }
 
     @Test
+    void theOriginalReadsWhatWeStoreWithPythonsGzipModule() throws Exception {
+        byte[] text = sample(new Random(6), 100_000);
+        byte[] gzip = SpliceableGzip.compress(text, 0, text.length, Payload.LEVEL);
+        Process python = new ProcessBuilder("python3", "-c",
+                "import gzip, sys; sys.stdout.buffer.write(gzip.decompress(sys.stdin.buffer.read()))").start();
+        try (var in = python.getOutputStream()) {
+            in.write(gzip);
+        }
+        byte[] decoded = python.getInputStream().readAllBytes();
+        assertThat(python.waitFor()).as(new String(python.getErrorStream().readAllBytes())).isZero();
+        assertThat(decoded).isEqualTo(text);
+    }
+
+    @Test
     void theRunEndsWithASyncFlushAndCarriesTheTextsCrcAndLength() {
         byte[] text = sample(new Random(8), 10_000);
         DeflateRun run = SpliceableGzip.run(SpliceableGzip.compress(text, 0, text.length, 1));

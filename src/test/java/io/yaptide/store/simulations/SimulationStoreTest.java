@@ -453,6 +453,38 @@ class SimulationStoreTest {
     }
 
     @DatabaseTest
+    void aSimulationWhoseTasksAllFailedEndsWhenItsLastTaskEnded(TestDatabase db) {
+        long user = SimulationSeeds.user(db, "tess");
+        SimulationStore store = new SimulationStore(db.database());
+        TaskStore tasks = new TaskStore(db.database());
+        long id = store.create(SimulationSeeds.direct(user, 2)).simulation().id();
+        java.time.Instant first = java.time.Instant.parse("2024-10-29T22:23:14Z");
+        java.time.Instant last = java.time.Instant.parse("2024-10-29T22:25:01Z");
+        tasks.update(id, 0, new io.yaptide.store.tasks.TaskUpdate(JobState.FAILED, null, null, null, null, first, null));
+        tasks.update(id, 1, new io.yaptide.store.tasks.TaskUpdate(JobState.FAILED, null, null, null, null, last, null));
+        assertThat(store.findById(id).orElseThrow().endTime()).isNull();
+
+        assertThat(store.followTasks(id)).isTrue();
+        Simulation failed = store.findById(id).orElseThrow();
+        assertThat(failed.state()).isEqualTo(JobState.FAILED);
+        assertThat(failed.endTime()).isEqualTo(last);
+    }
+
+    @DatabaseTest
+    void aSimulationWhoseTasksFailedWithoutEndTimesEndsNow(TestDatabase db) {
+        long user = SimulationSeeds.user(db, "theo");
+        SimulationStore store = new SimulationStore(db.database());
+        TaskStore tasks = new TaskStore(db.database());
+        long id = store.create(SimulationSeeds.direct(user, 1)).simulation().id();
+        db.jdbi().useHandle(h -> h.execute("UPDATE \"Task\" SET task_state = 'FAILED' WHERE simulation_id = ?", id));
+        java.time.Instant before = java.time.Instant.now().minusSeconds(5);
+
+        assertThat(store.followTasks(id)).isTrue();
+        assertThat(store.findById(id).orElseThrow().endTime()).isAfter(before);
+        assertThat(tasks.find(id, 0).orElseThrow().state()).isEqualTo(JobState.FAILED);
+    }
+
+    @DatabaseTest
     void aFinishedSimulationDoesNotFollowItsTasks(TestDatabase db) {
         long user = SimulationSeeds.user(db, "uma");
         SimulationStore store = new SimulationStore(db.database());
