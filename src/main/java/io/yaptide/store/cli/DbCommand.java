@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
                 DbOpsCommands.Rehearse.class,
                 DbOpsCommands.NewRevision.class,
                 DbOpsCommands.Clean.class,
+                DbOpsCommands.RewritePayloads.class,
         })
 public final class DbCommand implements Runnable {
 

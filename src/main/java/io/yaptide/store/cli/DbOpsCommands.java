@@ -15,6 +15,7 @@ import io.yaptide.store.ops.RecordedRevision;
 import io.yaptide.store.ops.Rehearsal;
 import io.yaptide.store.ops.Restores;
 import io.yaptide.store.ops.TableStats;
+import io.yaptide.store.results.PayloadRewrite;
 import io.yaptide.store.simulations.Retention;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -415,6 +416,41 @@ final class DbOpsCommands {
                 Retention.Counts total = retention.deleteFinishedBefore(cutoff, batchSize,
                         batch -> progress("  removed " + describe(batch)));
                 out().println("Removed " + describe(total) + " (finished before " + cutoff + ")");
+                return ExitCode.OK;
+            }
+        }
+    }
+
+    // ---- db rewrite-payloads ----------------------------------------------------------------------
+
+    @Command(name = "rewrite-payloads", description = {
+            "Rewrite, once, stored documents (inputs, estimators, result pages, log files) that are not in the",
+            "form the service splices into its gzip answers: those the original stored. Each decodes to the",
+            "same bytes afterwards and the original still reads it. Batches of rows, one transaction each;",
+            "idempotent, so it can be stopped and run again."})
+    static final class RewritePayloads extends Op {
+        @Option(names = "--dry-run", description = "Only count what would be rewritten.")
+        boolean dryRun;
+
+        @Option(names = "--batch-size", paramLabel = "N", description = "Rows per transaction (default ${DEFAULT-VALUE}).")
+        int batchSize = PayloadRewrite.DEFAULT_BATCH_SIZE;
+
+        static String describe(PayloadRewrite.Counts c) {
+            return c.rewritten() + " rewritten (" + c.bytesBefore() + " -> " + c.bytesAfter() + " bytes), "
+                    + c.alreadySpliceable() + " already in the form"
+                    + (c.unreadable() > 0 ? ", " + c.unreadable() + " not readable as gzip (left as they are)" : "");
+        }
+
+        @Override
+        public Integer call() {
+            if (batchSize < 1) {
+                throw new CliException(ExitCode.USAGE, "--batch-size must be at least 1");
+            }
+            try (Database db = Main.globalOf(spec).openDatabase()) {
+                PayloadRewrite.Counts total = new PayloadRewrite(db).run(batchSize, dryRun,
+                        (table, counts) -> progress("  " + table + ": " + describe(counts)));
+                out().println((dryRun ? "Would rewrite: " : "Payloads: ") + describe(total)
+                        + (dryRun ? " (dry run, nothing written)" : ""));
                 return ExitCode.OK;
             }
         }
