@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
                 DbOpsCommands.Rehearse.class,
                 DbOpsCommands.NewRevision.class,
                 DbOpsCommands.Clean.class,
+                PgadminServersCommand.class,
         })
 public final class DbCommand implements Runnable {
 

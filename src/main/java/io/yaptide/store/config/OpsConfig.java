@@ -1,8 +1,5 @@
 package io.yaptide.store.config;
 
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -17,7 +14,7 @@ import java.util.Map;
  * @param brokerSource the variable the broker URL came from, or null
  * @param logFormat   {@code plain} (default) or {@code json}
  */
-public record OpsConfig(Integer metricsPort, URI brokerUrl, String brokerSource, String logFormat) {
+public record OpsConfig(Integer metricsPort, RedisUrl brokerUrl, String brokerSource, String logFormat) {
 
     public static final String ENV_METRICS_PORT = "YAPTIDE_METRICS_PORT";
     public static final String ENV_BROKER_URL = "YAPTIDE_CELERY_BROKER_URL";
@@ -45,7 +42,7 @@ public record OpsConfig(Integer metricsPort, URI brokerUrl, String brokerSource,
     }
 
     /** The same configuration pinging this broker. */
-    public OpsConfig withBroker(URI url) {
+    public OpsConfig withBroker(RedisUrl url) {
         return new OpsConfig(metricsPort, url, url == null ? null : ENV_BROKER_URL, logFormat);
     }
 
@@ -72,28 +69,9 @@ public record OpsConfig(Integer metricsPort, URI brokerUrl, String brokerSource,
         return isBlank(env.get(ENV_CELERY_BROKER_URL)) ? null : ENV_CELERY_BROKER_URL;
     }
 
-    static URI brokerUrl(Map<String, String> env) {
+    static RedisUrl brokerUrl(Map<String, String> env) {
         String source = brokerSource(env);
-        return source == null ? null : parseBroker(source, env.get(source).strip());
-    }
-
-    /** A Redis URL as Celery takes it: {@code redis://[:password@]host[:port][/db]} or {@code rediss://}. */
-    public static URI parseBroker(String variable, String text) {
-        URI uri;
-        try {
-            uri = new URI(text);
-        } catch (URISyntaxException e) {
-            throw new ConfigException(variable + " is not a URL (" + maskBroker(text) + "); use redis://host:6379/0");
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("redis") && !scheme.equals("rediss")) {
-            throw new ConfigException(variable + " uses '" + scheme + "'; the readiness check can ping only a Redis broker "
-                    + "(redis://host:6379/0 or rediss://...)");
-        }
-        if (uri.getHost() == null || uri.getHost().isBlank()) {
-            throw new ConfigException(variable + " names no host (" + maskBroker(text) + "); use redis://host:6379/0");
-        }
-        return uri;
+        return source == null ? null : RedisUrl.parse(source, env.get(source));
     }
 
     static String logFormat(Map<String, String> env) {
@@ -111,7 +89,7 @@ public record OpsConfig(Integer metricsPort, URI brokerUrl, String brokerSource,
 
     /** The broker URL with any password replaced by {@code ***}: safe for logs, answers and {@code config}. */
     public static String maskBroker(String url) {
-        return url.replaceAll("(?<=//)([^/@]*?):[^/@]*@", "$1:***@");
+        return RedisUrl.mask(url);
     }
 
     private static boolean isBlank(String s) {
@@ -120,7 +98,7 @@ public record OpsConfig(Integer metricsPort, URI brokerUrl, String brokerSource,
 
     @Override
     public String toString() {
-        return "OpsConfig[metricsPort=" + metricsPort + ", broker=" + (brokerUrl == null ? null : maskBroker(brokerUrl.toString()))
+        return "OpsConfig[metricsPort=" + metricsPort + ", broker=" + brokerUrl
                 + ", logFormat=" + logFormat + "]";
     }
 }

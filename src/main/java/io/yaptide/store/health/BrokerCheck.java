@@ -1,8 +1,9 @@
 package io.yaptide.store.health;
 
-import io.yaptide.store.config.OpsConfig;
-import java.net.URI;
+import io.yaptide.store.config.RedisUrl;
 import java.time.Duration;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -14,14 +15,14 @@ public final class BrokerCheck {
     /** Both the connect and the read timeout: a load balancer polling every second must get an answer. */
     public static final Duration TIMEOUT = Duration.ofMillis(1000);
 
-    private final URI url;
+    private final RedisUrl url;
     private final Duration timeout;
 
-    public BrokerCheck(URI url) {
+    public BrokerCheck(RedisUrl url) {
         this(url, TIMEOUT);
     }
 
-    BrokerCheck(URI url, Duration timeout) {
+    BrokerCheck(RedisUrl url, Duration timeout) {
         this.url = url;
         this.timeout = timeout;
     }
@@ -29,8 +30,11 @@ public final class BrokerCheck {
     public Check check() {
         long start = System.nanoTime();
         int millis = (int) timeout.toMillis();
-        // Jedis reads the password, the database number and TLS (rediss://) from the URL, as Celery does.
-        try (Jedis jedis = new Jedis(url, millis, millis)) {
+        DefaultJedisClientConfig config = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(millis).socketTimeoutMillis(millis)
+                .user(url.user()).password(url.password()).database(url.database()).ssl(url.tls())
+                .clientName("yaptide-store-health").build();
+        try (Jedis jedis = new Jedis(new HostAndPort(url.host(), url.port()), config)) {
             String answer = jedis.ping();
             boolean ok = "PONG".equalsIgnoreCase(answer);
             return new Check("broker", ok, ok ? "answers PING at " + where() : "answered PING with '" + answer + "'",
@@ -42,7 +46,7 @@ public final class BrokerCheck {
 
     /** Host and port only: the URL may carry a password. */
     private String where() {
-        return url.getHost() + ":" + (url.getPort() == -1 ? 6379 : url.getPort());
+        return url.where();
     }
 
     static long elapsed(long startNanos) {
@@ -51,6 +55,6 @@ public final class BrokerCheck {
 
     @Override
     public String toString() {
-        return "BrokerCheck[" + OpsConfig.maskBroker(url.toString()) + "]";
+        return "BrokerCheck[" + url + "]";
     }
 }

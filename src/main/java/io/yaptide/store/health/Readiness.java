@@ -1,7 +1,7 @@
 package io.yaptide.store.health;
 
 import io.yaptide.store.db.Database;
-import java.net.URI;
+import io.yaptide.store.config.RedisUrl;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -30,7 +30,7 @@ public final class Readiness {
      * @param expectedRevision the head revision of this build's migrations
      * @param brokerUrl        the broker to ping, or null when none is configured
      */
-    public Readiness(Database db, String expectedRevision, URI brokerUrl) {
+    public Readiness(Database db, String expectedRevision, RedisUrl brokerUrl) {
         this.db = db;
         this.expectedRevision = expectedRevision;
         this.broker = brokerUrl == null ? null : new BrokerCheck(brokerUrl);

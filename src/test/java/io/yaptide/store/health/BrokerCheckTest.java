@@ -2,11 +2,11 @@ package io.yaptide.store.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.yaptide.store.config.RedisUrl;
 import io.yaptide.store.testing.LocalRedis;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,10 +25,10 @@ class BrokerCheckTest {
 
     @Test
     void aClosedPortIsDownAtOnce() {
-        URI closed = LocalRedis.closedPort();
+        RedisUrl closed = LocalRedis.closedPort();
         Check c = new BrokerCheck(closed).check();
         assertThat(c.ok()).isFalse();
-        assertThat(c.detail()).startsWith("no answer from 127.0.0.1:" + closed.getPort() + ": ");
+        assertThat(c.detail()).startsWith("no answer from 127.0.0.1:" + closed.port() + ": ");
         assertThat(c.millis()).isLessThan(BrokerCheck.TIMEOUT.toMillis() + 500);
     }
 
@@ -45,7 +45,7 @@ class BrokerCheckTest {
                 }
             });
             acceptor.start();
-            Check c = new BrokerCheck(URI.create("redis://127.0.0.1:" + silent.getLocalPort()), Duration.ofMillis(300)).check();
+            Check c = new BrokerCheck(RedisUrl.parse("test", "redis://127.0.0.1:" + silent.getLocalPort()), Duration.ofMillis(300)).check();
             assertThat(c.ok()).isFalse();
             assertThat(c.millis()).isBetween(250L, 2_000L);
             acceptor.join(2_000);
@@ -57,8 +57,8 @@ class BrokerCheckTest {
 
     @Test
     void thePasswordOfTheUrlIsNeverShown() {
-        URI closed = LocalRedis.closedPort();
-        URI withPassword = URI.create("redis://:hunter2-secret@127.0.0.1:" + closed.getPort() + "/0");
+        RedisUrl closed = LocalRedis.closedPort();
+        RedisUrl withPassword = RedisUrl.parse("test", "redis://:hunter2-secret@127.0.0.1:" + closed.port() + "/0");
         Check c = new BrokerCheck(withPassword).check();
         assertThat(c.detail()).doesNotContain("hunter2");
         assertThat(new BrokerCheck(withPassword).toString()).doesNotContain("hunter2").contains(":***@");

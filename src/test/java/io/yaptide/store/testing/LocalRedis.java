@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import io.yaptide.store.config.RedisUrl;
 import java.net.URI;
 import org.opentest4j.TestAbortedException;
 
@@ -16,7 +17,7 @@ public final class LocalRedis {
     private LocalRedis() {
     }
 
-    public static URI url() {
+    public static RedisUrl url() {
         String configured = System.getenv("YAPTIDE_TEST_REDIS_URL");
         URI url = URI.create(configured == null || configured.isBlank() ? "redis://127.0.0.1:6379/0" : configured);
         try (Socket s = new Socket()) {
@@ -28,13 +29,13 @@ public final class LocalRedis {
             }
             throw new TestAbortedException(why);
         }
-        return url;
+        return RedisUrl.parse("YAPTIDE_TEST_REDIS_URL", url.toString());
     }
 
     /** A loopback URL where nothing listens: a port just taken and given back. */
-    public static URI closedPort() {
+    public static RedisUrl closedPort() {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return URI.create("redis://127.0.0.1:" + s.getLocalPort() + "/0");
+            return new RedisUrl("127.0.0.1", s.getLocalPort(), null, null, 0, false);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
