@@ -127,10 +127,16 @@ public final class Observability implements AutoCloseable {
             count(ctx, method, route, status);
             // The id is a JSON field through the MDC already; here it is only text, or JSON would have it twice.
             ACCESS.info("{} {} {} {} request_id={}", kv("method", method), kv("route", route), kv("status", status),
-                    kv("duration_ms", Math.round(millis * 10) / 10.0), ctx.res().getHeader(REQUEST_ID_HEADER));
+                    kv("duration_ms", Math.round(millis * 10) / 10.0), requestId(ctx));
         } finally {
             MDC.remove(MDC_REQUEST_ID);
         }
+    }
+
+    /** The id given to the request; "-" for one that ended before the filter ran. */
+    private static String requestId(Context ctx) {
+        String id = ctx.res().getHeader(REQUEST_ID_HEADER);
+        return id == null ? "-" : id;
     }
 
     /** The matched route's template; one fixed word for a path no route matched (its raw text could be anything). */
