@@ -39,6 +39,7 @@ import picocli.CommandLine.Spec;
                 DbOpsCommands.NewRevision.class,
                 DbOpsCommands.Clean.class,
                 DbOpsCommands.RewritePayloads.class,
+                PgadminServersCommand.class,
         })
 public final class DbCommand implements Runnable {
 

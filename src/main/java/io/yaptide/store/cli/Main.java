@@ -124,6 +124,7 @@ public final class Main implements Runnable {
         m.put("rotate-update-key", AdminCommands.RotateUpdateKey.class);
         m.put("serve", ServeCommand.class);
         m.put("smoke", SmokeCommand.class);
+        m.put("config", ConfigCommand.class);
         m.put("help", CommandLine.HelpCommand.class);
         return Collections.unmodifiableMap(m);
     }

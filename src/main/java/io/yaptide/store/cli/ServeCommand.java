@@ -1,5 +1,6 @@
 package io.yaptide.store.cli;
 
+import io.yaptide.store.config.OpsConfig;
 import io.yaptide.store.config.Settings;
 import io.yaptide.store.db.Database;
 import io.yaptide.store.http.HttpConfig;
@@ -45,6 +46,7 @@ public final class ServeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         GlobalOptions global = Main.globalOf(spec);
         HttpConfig config = HttpConfig.fromEnvironment(host, port, GlobalOptions.environment);
+        OpsConfig ops = OpsConfig.fromEnvironment(GlobalOptions.environment);
         Settings.ResolvedUrl resolved = global.resolvedUrl();
         Database db = Database.open(resolved.url());
         YaptideServer server;
@@ -54,13 +56,14 @@ public final class ServeCommand implements Callable<Integer> {
                 LOG.warn("{} is not set: using a random secret for this run; logins end when the service restarts",
                         HttpConfig.ENV_JWT_SECRET);
             }
-            server = YaptideServer.start(db, config);
+            server = YaptideServer.start(db, config, ops, url -> YaptideServer.standardDispatcher(url, config.dummy()));
         } catch (RuntimeException e) {
             db.close();
             throw e;
         }
         out.println("Serving the Yaptide API on " + server.baseUrl() + " (database " + resolved.url() + ")"
-                + (config.corsOrigins().isEmpty() ? "" : ", CORS for " + String.join(", ", config.corsOrigins())));
+                + (config.corsOrigins().isEmpty() ? "" : ", CORS for " + String.join(", ", config.corsOrigins()))
+                + (server.metricsPort() < 0 ? "" : ", metrics on port " + server.metricsPort()));
         out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.yaptide.store.clusters.ClusterStore;
+import io.yaptide.store.config.OpsConfig;
 import io.yaptide.store.db.Database;
 import io.yaptide.store.db.DatabaseUnavailableException;
 import io.yaptide.store.dispatch.Dispatcher;
@@ -43,11 +44,13 @@ public final class YaptideServer implements AutoCloseable {
 
     private final Javalin app;
     private final URI baseUrl;
+    private final Observability observability;
     private volatile Dispatcher dispatcher;
 
-    private YaptideServer(Javalin app, URI baseUrl) {
+    private YaptideServer(Javalin app, URI baseUrl, Observability observability) {
         this.app = app;
         this.baseUrl = baseUrl;
+        this.observability = observability;
     }
 
     /** Starts with the standard dispatcher: the dummy simulator runs {@code dummy} jobs, the rest wait for workers. */
@@ -62,6 +65,11 @@ public final class YaptideServer implements AutoCloseable {
 
     /** Starts on the configured host and port; the dispatcher is made once the port is known. */
     public static YaptideServer start(Database db, HttpConfig config, Function<URI, Dispatcher> dispatcherFactory) {
+        return start(db, config, OpsConfig.defaults(), dispatcherFactory);
+    }
+
+    /** Starts with the operator's settings (metrics port, broker to check, log format). */
+    public static YaptideServer start(Database db, HttpConfig config, OpsConfig ops, Function<URI, Dispatcher> dispatcherFactory) {
         UserStore users = new UserStore(db);
         SimulationStore simulations = new SimulationStore(db);
         TaskStore tasks = new TaskStore(db);
@@ -72,6 +80,7 @@ public final class YaptideServer implements AutoCloseable {
         // Routes need the dispatcher, which needs the port, known only after the start: routes get it
         // through this holder, filled right after the start (a submission in between waits for it).
         DispatcherHolder holder = new DispatcherHolder();
+        Observability observability = Observability.create(db, ops, config.host());
 
         Javalin app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
@@ -80,7 +89,9 @@ public final class YaptideServer implements AutoCloseable {
             cfg.jetty.defaultHost = config.host();
             cfg.jetty.defaultPort = config.port();
             cfg.jetty.modifyServer(server -> server.setStopTimeout(STOP_TIMEOUT_MILLIS));
+            observability.configure(cfg);
         });
+        observability.register(app);
         Cors cors = new Cors(Set.copyOf(config.corsOrigins()));
         app.before(cors::addHeaders);
         app.options("/", cors::preflight);
@@ -97,21 +108,29 @@ public final class YaptideServer implements AutoCloseable {
         new LogfilesRoutes(simulations, results, auth, max).register(app);
         mapErrors(app);
 
-        app.start();
+        try {
+            app.start();
+            observability.startListener();
+        } catch (RuntimeException e) {
+            app.stop();
+            observability.close();
+            throw e;
+        }
         int port = app.port();
         String host = config.host();
         if (host.equals("0.0.0.0") || host.equals("::") || host.isBlank()) {
             host = "127.0.0.1"; // the dummy simulator calls back over loopback
         }
         URI baseUrl = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port);
-        YaptideServer server = new YaptideServer(app, baseUrl);
+        YaptideServer server = new YaptideServer(app, baseUrl, observability);
         try {
             server.dispatcher = dispatcherFactory.apply(baseUrl);
         } catch (RuntimeException e) {
             app.stop();
+            observability.close();
             throw e;
         }
-        holder.set(server.dispatcher);
+        holder.set(observability.counting(server.dispatcher));
         return server;
     }
 
@@ -180,6 +199,11 @@ public final class YaptideServer implements AutoCloseable {
         return app.port();
     }
 
+    /** The admin listener's port ({@code YAPTIDE_METRICS_PORT}), or -1 when {@code /metrics} is on the API port. */
+    public int metricsPort() {
+        return observability.metricsPort();
+    }
+
     /** Where this server answers, as its own dummy simulator calls it. */
     public URI baseUrl() {
         return baseUrl;
@@ -193,5 +217,6 @@ public final class YaptideServer implements AutoCloseable {
         if (d != null) {
             d.close();
         }
+        observability.close();
     }
 }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class HelpTest {
 
     static final List<String> DB_COMMANDS = List.of("upgrade", "downgrade", "stamp", "current", "history", "url", "shell",
-            "inspect", "backup", "restore", "rehearse", "revision", "clean");
+            "inspect", "backup", "restore", "rehearse", "revision", "clean", "pgadmin-servers");
 
     @Test
     void rootHelpListsEveryCommand() {

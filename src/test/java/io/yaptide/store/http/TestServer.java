@@ -30,6 +30,14 @@ final class TestServer implements AutoCloseable {
         return new TestServer(db, YaptideServer.start(db.database(), config));
     }
 
+    /** The same test server with the operator's settings (a broker to check, a metrics port). */
+    static TestServer start(TestDatabase db, io.yaptide.store.config.OpsConfig ops) {
+        HttpConfig config = new HttpConfig("127.0.0.1", 0, SECRET, false, List.of(), MAX_BODY, Duration.ofMinutes(10),
+                Duration.ofHours(2), new HttpConfig.DummyConfig(2, Duration.ofMillis(20), 3, Fixtures.file("json_with_results.json").toString()));
+        return new TestServer(db, YaptideServer.start(db.database(), config, ops,
+                url -> YaptideServer.standardDispatcher(url, config.dummy())));
+    }
+
     URI url() {
         return server.baseUrl();
     }
