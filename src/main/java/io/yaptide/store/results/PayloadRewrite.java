@@ -82,18 +82,19 @@ public final class PayloadRewrite {
             long before = 0;
             long afterBytes = 0;
             for (Row row : rows) {
-                if (SpliceableGzip.run(row.data()) != null) {
+                Payload stored = Payload.ofCompressed(row.data());
+                if (stored.isSpliceable()) {
                     skipped++;
                     continue;
                 }
                 byte[] text;
                 try {
-                    text = Payload.ofCompressed(row.data()).jsonBytes();
+                    text = stored.jsonBytes();
                 } catch (java.io.UncheckedIOException notGzip) {
                     unreadable++; // left as it is; db check and the reads report it
                     continue;
                 }
-                byte[] ours = SpliceableGzip.compress(text, 0, text.length, Payload.LEVEL);
+                byte[] ours = Payload.ofJsonBytes(text).compressed();
                 if (!Arrays.equals(Payload.ofCompressed(ours).jsonBytes(), text)) {
                     throw new IllegalStateException("rewritten " + table + " " + row.id() + " does not decode to the same text");
                 }
