@@ -357,7 +357,9 @@ final class AdminCommands {
             for (Simulation s : sims) {
                 String userColumn = f.byUser ? "" : " username " + f.username(s.userId());
                 for (Task t : tasks.listBySimulation(s.id())) {
-                    lines.add("Simulation id " + s.id() + "; Task id ..." + t.taskId() + ";" + userColumn);
+                    // the original's current format (since late 2024): the task's state, the columns joined by "; "
+                    lines.add(String.join("; ", "Simulation id " + s.id(), "Task id ..." + t.taskId(),
+                            "task_state " + t.state().name(), userColumn));
                     doc.add(row("simulation_id", s.id(), "task_id", t.taskId(), "task_state", t.state().name(),
                             "username", s.userId() == null ? null : f.username(s.userId())));
                 }

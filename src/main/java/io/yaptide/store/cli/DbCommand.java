@@ -207,6 +207,9 @@ public final class DbCommand implements Runnable {
                 out().println("base (no revision applied)");
             } else {
                 out().println(current + (current.equals(Migrator.headId()) ? " (head)" : ""));
+                if (migrator().misaligned()) {
+                    out().println("(b7e4c1a9d2f0 is applied in its old place, right after 3f9d1f1bec46; 'db upgrade' realigns it)");
+                }
             }
             return ExitCode.OK;
         }

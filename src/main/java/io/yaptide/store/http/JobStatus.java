@@ -10,8 +10,12 @@ final class JobStatus {
     private JobStatus() {
     }
 
+    /**
+     * Sorted by {@code task_id}, which is, as in the original since the seed, the task's row id
+     * (not its index in the job, which workers send to {@code POST /tasks}).
+     */
     static List<Map<String, Object>> tasks(List<Task> tasks) {
-        return tasks.stream().map(JobStatus::task).toList();
+        return tasks.stream().sorted(java.util.Comparator.comparingLong(Task::id)).map(JobStatus::task).toList();
     }
 
     static Map<String, Object> task(Task task) {
@@ -20,6 +24,7 @@ final class JobStatus {
         status.put("requested_primaries", task.requestedPrimaries());
         status.put("simulated_primaries", task.simulatedPrimaries());
         status.put("last_update_time", HttpDates.format(task.lastUpdateTime()));
+        status.put("task_id", task.id());
         Integer estimated = task.estimatedTime();
         if (estimated != null && estimated != 0) {
             Map<String, Object> time = new LinkedHashMap<>();

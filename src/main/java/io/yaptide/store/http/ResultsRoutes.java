@@ -6,11 +6,13 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.yaptide.store.results.Estimator;
+import io.yaptide.store.results.EstimatorNames;
 import io.yaptide.store.results.EstimatorResult;
 import io.yaptide.store.results.ResultPage;
 import io.yaptide.store.results.ResultSetCodec;
 import io.yaptide.store.results.ResultSetCodec.EstimatorPages;
 import io.yaptide.store.results.ResultStore;
+import io.yaptide.store.simulations.InputType;
 import io.yaptide.store.simulations.JobState;
 import io.yaptide.store.simulations.Simulation;
 import io.yaptide.store.simulations.SimulationStore;
@@ -77,9 +79,23 @@ final class ResultsRoutes {
             throw ApiException.badRequest("Wrong data provided: " + e.getMessage());
         }
         keys.check(simulationId, key, "Simulation does not exist");
-        results.storeResults(simulationId, estimators);
+        results.storeResults(simulationId, shownNames(simulationId, estimators));
         simulations.update(simulationId, new SimulationUpdate(JobState.COMPLETED, Instant.now(), null, null, null, null));
         Reply.send(ctx, 202, "Results saved");
+    }
+
+    /**
+     * As the original since the seed: the estimators of a job made in the editor are shown under the
+     * project's output names (the simulator's names kept as {@code file_name}); see {@link EstimatorNames}.
+     */
+    private List<EstimatorResult> shownNames(long simulationId, List<EstimatorResult> posted) {
+        boolean editor = simulations.findById(simulationId).map(s -> s.inputType() == InputType.EDITOR).orElse(false);
+        if (!editor) {
+            return posted;
+        }
+        List<String> outputs = results.input(simulationId)
+                .map(input -> EstimatorNames.outputNames(input.data().json())).orElse(List.of());
+        return EstimatorNames.forEditorProject(posted, outputs);
     }
 
     /**

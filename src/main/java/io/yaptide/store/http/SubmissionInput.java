@@ -52,11 +52,11 @@ record SubmissionInput(SimulatorType simType, InputType inputType, int taskCount
         }
         String inputTypeText = body.string("input_type").toLowerCase(Locale.ROOT);
         ObjectNode stored = Reply.JSON.createObjectNode();
-        int tasks = (int) ntasks;
         return switch (inputTypeText) {
             case "editor" -> {
                 ObjectNode project = requireObject(body, "input_json", "editor");
                 long primaries = editorPrimaries(project);
+                int tasks = clamped(ntasks, primaries);
                 stored.put("input_type", InputType.EDITOR.name());
                 stored.set("input_json", project);
                 stored.put("number_of_all_primaries", primaries);
@@ -66,6 +66,7 @@ record SubmissionInput(SimulatorType simType, InputType inputType, int taskCount
             case "files" -> {
                 ObjectNode given = requireObject(body, "input_files", "files");
                 ObjectNode files = given.deepCopy();
+                int tasks = clamped(ntasks, adjustPrimaries(given.deepCopy(), 1));
                 long primaries = adjustPrimaries(files, tasks);
                 stored.put("input_type", InputType.FILES.name());
                 stored.put("number_of_all_primaries", primaries);
@@ -75,6 +76,15 @@ record SubmissionInput(SimulatorType simType, InputType inputType, int taskCount
             default -> throw ApiException.badRequest("Wrong data provided: unknown input_type '" + body.string("input_type")
                     + "'; use editor (with input_json) or files (with input_files)");
         };
+    }
+
+    /**
+     * The original's rule since the seed: no more tasks than primaries, since a task without a
+     * primary makes the simulator fail. When the input does not say how many primaries (0), the
+     * number asked for stays.
+     */
+    static int clamped(long ntasks, long allPrimaries) {
+        return (int) (allPrimaries >= 1 && ntasks > allPrimaries ? allPrimaries : ntasks);
     }
 
     private static ObjectNode requireObject(JsonBody body, String key, String inputType) {

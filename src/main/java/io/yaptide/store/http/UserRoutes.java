@@ -67,11 +67,34 @@ final class UserRoutes {
             case "ascend" -> false;
             default -> throw ApiException.badRequest("Wrong parameters: order_type must be ascend or descend");
         };
+        java.util.Set<JobState> states = jobStates(ctx.queryParam("job_state"));
         // the original's page_idx counts from 1; the store's from 0
-        SimulationPage page = simulations.listByUser(user.id(), pageIdx - 1, pageSize, new SimulationOrder(field, descending));
+        SimulationPage page = simulations.listByUser(user.id(), pageIdx - 1, pageSize, new SimulationOrder(field, descending),
+                states);
         List<Map<String, Object>> items = page.simulations().stream().map(UserRoutes::summary).toList();
         Reply.send(ctx, 200, "User Simulations", Reply.content(
                 "simulations", items, "page_count", page.pageCount(), "simulations_count", page.total()));
+    }
+
+    /**
+     * The original's {@code job_state=A,B} filter (the v2.6 front end always sends it): states as
+     * the original spells them; absent or empty means every state. An unknown state is a 400 (the
+     * original fails with a 500).
+     */
+    static java.util.Set<JobState> jobStates(String text) {
+        java.util.Set<JobState> states = java.util.EnumSet.noneOf(JobState.class);
+        if (text == null || text.isBlank()) {
+            return states;
+        }
+        for (String part : text.split(",", -1)) {
+            String name = part.strip();
+            JobState state = JobState.parse(name).filter(s -> s.name().equals(name)).orElseThrow(() -> new ApiException(400,
+                    "Wrong parameters: job_state '" + name + "' is not one of "
+                            + java.util.Arrays.stream(JobState.values()).map(Enum::name).collect(java.util.stream.Collectors.joining(", ")),
+                    Reply.content("job_state", List.of("Invalid job state"))));
+            states.add(state);
+        }
+        return states;
     }
 
     static int intParam(Context ctx, String name, int fallback, int min, int max) {

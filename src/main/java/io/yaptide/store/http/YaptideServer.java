@@ -105,6 +105,8 @@ public final class YaptideServer implements AutoCloseable {
         new TasksRoutes(simulations, tasks, max).register(app);
         new ResultsRoutes(simulations, results, auth, max).register(app);
         new InputsRoutes(simulations, results, auth).register(app);
+        new EstimatorsRoutes(simulations, results, auth).register(app);
+        new JobUpdatesRoutes(simulations, results, max).register(app);
         new LogfilesRoutes(simulations, results, auth, max).register(app);
         mapErrors(app);
 

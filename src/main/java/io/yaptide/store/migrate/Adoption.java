@@ -11,9 +11,9 @@ import java.util.Set;
 
 /**
  * Recognises a database made by the original implementation, which has the tables but none of our
- * bookkeeping: stamped by Alembic ({@code alembic_version} at one of the original's two revisions),
+ * bookkeeping: stamped by Alembic ({@code alembic_version} at one of the original's five revisions),
  * or made by its {@code create_all} with no version table at all, in which case the revision is
- * inferred from the foreign keys (deletes cascade from 3f9d1f1bec46 on).
+ * inferred from the columns and foreign keys (see {@link #inferred}).
  *
  * <p>A recognised database is adopted only if its schema is EXACTLY that revision's, as our
  * migrations make it (on SQLite by structure: {@code create_all} leaves constraints unnamed).
@@ -23,8 +23,9 @@ import java.util.Set;
  */
 final class Adoption {
 
-    /** The original's Alembic revisions, which are also our first two. */
-    static final Set<String> ORIGINAL_REVISIONS = Set.of("06c32cf470e7", "3f9d1f1bec46");
+    /** The original's Alembic revisions, which are also our first five. */
+    static final Set<String> ORIGINAL_REVISIONS = Set.of(
+            "06c32cf470e7", "3f9d1f1bec46", "4027fc5cbcb1", "41149fa64bd2", "5003b9acb1f4");
 
     /** What was recognised: the revision and how it was told. */
     record Recognition(String revision, String evidence, List<String> differences) {
@@ -63,14 +64,40 @@ final class Adoption {
             revision = alembic;
             evidence = "alembic_version " + alembic;
         } else {
-            SchemaSnapshot.Table task = live.tables().get("Task");
-            boolean cascade = task != null && task.foreignKeys().stream()
-                    .anyMatch(fk -> fk.referencedTable().equals("Simulation") && fk.onDelete().equals("CASCADE"));
-            revision = cascade ? "3f9d1f1bec46" : "06c32cf470e7";
-            evidence = "no version table; foreign keys " + (cascade ? "cascade" : "do not cascade");
+            String[] told = inferred(live);
+            revision = told[0];
+            evidence = "no version table; " + told[1];
         }
         SchemaSnapshot expected = ExpectedSchema.at(url, revision);
         return Optional.of(new Recognition(revision, evidence, live.differencesFrom(expected, url.isPostgres())));
+    }
+
+    /**
+     * The revision of a version-less database, from what each revision of the original added or
+     * removed, newest first: Page.page_name (5003b9acb1f4), Estimator.file_name (41149fa64bd2), no
+     * Simulation.update_key_hash (4027fc5cbcb1), cascading foreign keys (3f9d1f1bec46).
+     *
+     * @return the revision and the evidence, in words
+     */
+    static String[] inferred(SchemaSnapshot live) {
+        if (hasColumn(live, "Page", "page_name")) {
+            return new String[] {"5003b9acb1f4", "Page has page_name"};
+        }
+        if (hasColumn(live, "Estimator", "file_name")) {
+            return new String[] {"41149fa64bd2", "Estimator has file_name"};
+        }
+        if (live.tables().containsKey("Simulation") && !hasColumn(live, "Simulation", "update_key_hash")) {
+            return new String[] {"4027fc5cbcb1", "Simulation has no update_key_hash"};
+        }
+        SchemaSnapshot.Table task = live.tables().get("Task");
+        boolean cascade = task != null && task.foreignKeys().stream()
+                .anyMatch(fk -> fk.referencedTable().equals("Simulation") && fk.onDelete().equals("CASCADE"));
+        return new String[] {cascade ? "3f9d1f1bec46" : "06c32cf470e7", "foreign keys " + (cascade ? "cascade" : "do not cascade")};
+    }
+
+    private static boolean hasColumn(SchemaSnapshot live, String table, String column) {
+        SchemaSnapshot.Table t = live.tables().get(table);
+        return t != null && t.column(column) != null;
     }
 
     static String refusal(DatabaseUrl url, Recognition r) {

@@ -156,8 +156,9 @@ public final class Migrator {
     /** Upgrades to {@code target} ("head", a revision id or a unique prefix). */
     public Outcome upgrade(String target) {
         return locked(c -> {
-            String from = currentOn(c);
             List<String> notes = new ArrayList<>();
+            realign(c, notes);
+            String from = currentOn(c);
             Adoption.Recognition adoption = null;
             if (from == null) {
                 adoption = Adoption.recognise(url, c).orElse(null);
@@ -196,6 +197,8 @@ public final class Migrator {
     /** Downgrades to {@code target} (a revision id, "-N" or "base"); null means one step. */
     public Outcome downgrade(String target) {
         return locked(c -> {
+            List<String> notes = new ArrayList<>();
+            realign(c, notes);
             String from = currentOn(c);
             int fromIdx = indexOf(from);
             if (fromIdx < 0) {
@@ -217,7 +220,8 @@ public final class Migrator {
             if (!ids.isEmpty()) {
                 runLiquibase(c, lb -> lb.rollback(ids.size(), null, new Contexts(), new LabelExpression()));
             }
-            return new Outcome(label(from), label(currentOn(c)), ids, checkForeignKeys(c));
+            notes.addAll(checkForeignKeys(c));
+            return new Outcome(label(from), label(currentOn(c)), ids, notes);
         });
     }
 
@@ -227,6 +231,10 @@ public final class Migrator {
             throw new MigrationException("stamp needs a revision: an id, 'head' or 'base'");
         }
         return locked(c -> {
+            if (misalignedOn(c)) {
+                throw new MigrationException("the database records " + REORDERED + " in its old place, right after 3f9d1f1bec46;"
+                        + " run 'db upgrade' (or 'db downgrade 3f9d1f1bec46') first, which realigns it");
+            }
             String from = currentOn(c);
             int fromIdx = indexOf(from);
             int toIdx = indexOf(resolve(target, from));
@@ -321,6 +329,47 @@ public final class Migrator {
     @FunctionalInterface
     interface LiquibaseWork {
         void run(Liquibase liquibase) throws LiquibaseException;
+    }
+
+    /**
+     * Our index revision b7e4c1a9d2f0 once followed 3f9d1f1bec46 directly; it now comes after the
+     * original's three later revisions. A database recorded in the old order (b7e4c1a9d2f0 applied,
+     * 4027fc5cbcb1 not) is, in today's chain, at 3f9d1f1bec46 with one revision applied early.
+     */
+    static final String REORDERED = "b7e4c1a9d2f0";
+    static final String REORDERED_BEFORE = "4027fc5cbcb1";
+
+    /** Whether the database records b7e4c1a9d2f0 in its old place (see {@link #REORDERED}). */
+    public boolean misaligned() {
+        try (Connection c = connect()) {
+            return misalignedOn(c);
+        } catch (SQLException e) {
+            throw new MigrationException("cannot read the revision history of " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    private boolean misalignedOn(Connection c) throws SQLException {
+        List<String> recorded = appliedOn(c).stream().map(AppliedRevision::id).toList();
+        return recorded.contains(REORDERED) && !recorded.contains(REORDERED_BEFORE);
+    }
+
+    /**
+     * Brings a database recorded in the old order into today's: rolls b7e4c1a9d2f0 back (its
+     * indexes only), which leaves it at 3f9d1f1bec46; the upgrade applies it again in its new place.
+     * One transaction on PostgreSQL; a crash after it leaves a database at 3f9d1f1bec46.
+     */
+    private void realign(Connection c, List<String> notes) throws SQLException, LiquibaseException {
+        if (!misalignedOn(c)) {
+            return;
+        }
+        List<AppliedRevision> applied = appliedOn(c);
+        if (!applied.get(applied.size() - 1).id().equals(REORDERED)) {
+            throw new MigrationException("the database records " + REORDERED + " but not as its last revision; "
+                    + "its bookkeeping was edited by hand: 'db stamp' a known revision after checking the schema");
+        }
+        runLiquibase(c, lb -> lb.rollback(1, null, new Contexts(), new LabelExpression()));
+        notes.add("Realigned: " + REORDERED + " (indexes) was applied right after 3f9d1f1bec46, where it used to be;"
+                + " rolled it back, to be applied again after the original's revisions");
     }
 
     private <T> T locked(ConnectionWork<T> work) {
@@ -432,9 +481,19 @@ public final class Migrator {
         }
     }
 
+    /**
+     * The last revision recorded; for a database recorded in the old order (see {@link #REORDERED}),
+     * 3f9d1f1bec46, the last of today's chain whose predecessors are all recorded.
+     */
     String currentOn(Connection c) throws SQLException {
         List<AppliedRevision> applied = appliedOn(c);
-        return applied.isEmpty() ? null : applied.get(applied.size() - 1).id();
+        if (applied.isEmpty()) {
+            return null;
+        }
+        if (misalignedOn(c)) {
+            return revisions().get(indexOf(REORDERED_BEFORE) - 1).id();
+        }
+        return applied.get(applied.size() - 1).id();
     }
 
     private List<AppliedRevision> appliedOn(Connection c) throws SQLException {

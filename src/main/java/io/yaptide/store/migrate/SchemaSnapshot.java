@@ -33,7 +33,8 @@ import java.util.stream.Collectors;
 public record SchemaSnapshot(Map<String, Table> tables) {
 
     /** Tables that record a revision rather than hold data. */
-    public static final Set<String> BOOKKEEPING = Set.of("alembic_version", "databasechangelog", "databasechangeloglock");
+    public static final Set<String> BOOKKEEPING = Set.of("alembic_version", "databasechangelog", "databasechangeloglock",
+            "yaptide_update_key_carry");
 
     public record Column(String name, int position, String type, boolean nullable, String defaultValue) {
     }
@@ -95,8 +96,11 @@ public record SchemaSnapshot(Map<String, Table> tables) {
                     continue;
                 }
                 String type = postgresType(rs.getString(4), (Integer) rs.getObject(5));
-                columns.computeIfAbsent(table, t -> new ArrayList<>()).add(new Column(rs.getString(2), rs.getInt(3), type,
-                        "YES".equals(rs.getString(6)), rs.getString(7)));
+                List<Column> list = columns.computeIfAbsent(table, t -> new ArrayList<>());
+                // the place among the live columns: PostgreSQL's ordinal_position keeps the gap of a
+                // dropped column, so a column dropped and added back (4027fc5cbcb1, c5a8e2f17d93 and
+                // their rollbacks) would otherwise never be at its old place again
+                list.add(new Column(rs.getString(2), list.size() + 1, type, "YES".equals(rs.getString(6)), rs.getString(7)));
             }
         }
         Map<String, Key> pks = new LinkedHashMap<>();

@@ -27,7 +27,8 @@ public final class AppTables {
             "User", "Cluster", "Simulation", "Task", "Input", "Estimator", "Page", "Logfiles");
 
     /** Migration bookkeeping: ours (Liquibase) and the original's (Alembic). */
-    public static final List<String> BOOKKEEPING = List.of("databasechangelog", "databasechangeloglock", "alembic_version");
+    public static final List<String> BOOKKEEPING = List.of("databasechangelog", "databasechangeloglock", "alembic_version",
+            "yaptide_update_key_carry");
 
     private AppTables() {
     }

@@ -80,7 +80,7 @@ public final class ChangelogScaffold {
                   <!--
                     Revision %1$s (after %2$s): %3$s
 
-                    Rules (see master.xml): add, never rename or drop what revision 3f9d1f1bec46 has, so the
+                    Rules (see master.xml): add, never rename or drop what revision 5003b9acb1f4 has, so the
                     original keeps working. NAME EVERY CONSTRAINT AND INDEX, in the schema's convention:
                       primary key   "<Table>_pkey"             foreign key  "<Table>_<column>_fkey"
                       unique        "uq_<Table>_<columns>"     check        "ck_<Table>_<rule>"

@@ -79,8 +79,8 @@ public final class ResultSetCodec {
         }
     }
 
-    /** A page found in the request: its number and where its JSON lies in the request bytes. */
-    private record PageSlice(int number, int start, int length) {
+    /** A page found in the request: its number, name, dimension and where its JSON lies in the request bytes. */
+    private record PageSlice(int number, String name, int dimension, int start, int length) {
     }
 
     /** An estimator as parsed, its pages not compressed yet. */
@@ -127,7 +127,8 @@ public final class ResultSetCodec {
         for (ParsedEstimator e : parsed) {
             List<EstimatorResult.PageData> pages = new ArrayList<>(e.pages().size());
             for (PageSlice page : e.pages()) {
-                pages.add(new EstimatorResult.PageData(page.number(), Payload.ofJsonBytes(json, page.start(), page.length())));
+                pages.add(new EstimatorResult.PageData(page.number(), page.name(), page.dimension(),
+                        Payload.ofJsonBytes(json, page.start(), page.length())));
             }
             estimators.add(new EstimatorResult(e.name(), e.metadata(), pages));
         }
@@ -141,28 +142,38 @@ public final class ResultSetCodec {
         while (p.nextToken() != JsonToken.END_ARRAY) {
             expect(p.currentToken() == JsonToken.START_OBJECT, owner + ": page #" + index + " must be an object");
             int start = (int) p.currentTokenLocation().getByteOffset();
-            Integer number = null;
+            PageMetadata metadata = new PageMetadata(null, "");
+            int dimension = 0;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
                 if (field.equals("metadata") && value == JsonToken.START_OBJECT) {
-                    number = readPageNumber(p, owner + ": page #" + index);
+                    metadata = readPageMetadata(p, owner + ": page #" + index);
+                } else if (field.equals("dimensions") && value == JsonToken.VALUE_NUMBER_INT) {
+                    dimension = p.getIntValue();
+                } else if (field.equals("dimensions") && value == JsonToken.VALUE_STRING && p.getText().strip().matches("-?\\d{1,9}")) {
+                    dimension = Integer.parseInt(p.getText().strip());
                 } else {
                     p.skipChildren();
                 }
             }
             int end = (int) p.currentTokenLocation().getByteOffset() + 1;
-            int pageNumber = number != null ? number : index;
+            int pageNumber = metadata.number() != null ? metadata.number() : index;
             byNumber.remove(pageNumber); // a repeated number keeps the later page, at its position
-            byNumber.put(pageNumber, new PageSlice(pageNumber, start, end - start));
+            byNumber.put(pageNumber, new PageSlice(pageNumber, metadata.name(), dimension, start, end - start));
             index++;
         }
         return new ArrayList<>(byNumber.values());
     }
 
-    /** Reads {@code page_number} from a page's metadata object, consuming the object. */
-    private static Integer readPageNumber(JsonParser p, String where) throws IOException {
+    /** What a page's metadata says: its number (null when absent) and its name ('' when absent). */
+    private record PageMetadata(Integer number, String name) {
+    }
+
+    /** Reads {@code page_number} and {@code name} from a page's metadata object, consuming the object. */
+    private static PageMetadata readPageMetadata(JsonParser p, String where) throws IOException {
         Integer number = null;
+        String name = "";
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken value = p.nextToken();
@@ -178,11 +189,13 @@ public final class ResultSetCodec {
                 } else {
                     expect(value == JsonToken.VALUE_NULL, where + ": page_number must be an integer");
                 }
+            } else if (field.equals("name") && value.isScalarValue() && value != JsonToken.VALUE_NULL) {
+                name = p.getText();
             } else {
                 p.skipChildren();
             }
         }
-        return number;
+        return new PageMetadata(number, name);
     }
 
     /** The current value as a payload: objects and arrays straight from their bytes in the input. */

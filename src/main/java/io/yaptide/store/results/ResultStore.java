@@ -21,7 +21,8 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  *
  * <p>Reads hand out {@link Payload}s wrapping the stored bytes; nothing is decompressed here, so a
  * page can be served compressed as it is. Writes replace rather than merge: storing an estimator
- * deletes the earlier one of the same name (its pages go by the schema's cascade) and inserts the
+ * deletes the earlier one of the same simulator's name ({@code file_name}; its pages go by the
+ * schema's cascade) and inserts the
  * new one with its pages in JDBC batches, all in one transaction, so readers see the old result set
  * or the new one, never a mixture.
  */
@@ -66,26 +67,69 @@ public final class ResultStore {
             lockSimulation(h, simulationId);
             Map<Long, EstimatorResult> inserted = new LinkedHashMap<>();
             for (EstimatorResult e : estimators) {
-                h.createUpdate("DELETE FROM \"Estimator\" WHERE simulation_id = :sim AND name = :name")
-                        .bind("sim", simulationId).bind("name", e.name()).execute();
-                inserted.values().removeIf(earlier -> earlier.name().equals(e.name()));
+                // the simulator's name identifies an estimator (the original's file_name); the shown name may repeat
+                h.createUpdate("DELETE FROM \"Estimator\" WHERE simulation_id = :sim AND file_name = :fileName")
+                        .bind("sim", simulationId).bind("fileName", e.fileName()).execute();
+                inserted.values().removeIf(earlier -> earlier.fileName().equals(e.fileName()));
                 long id = h.createQuery("""
-                                INSERT INTO "Estimator" (simulation_id, name, compressed_data)
-                                VALUES (:sim, :name, :data) RETURNING id""")
-                        .bind("sim", simulationId).bind("name", e.name()).bind("data", bytes(e.metadata()))
+                                INSERT INTO "Estimator" (simulation_id, name, file_name, compressed_data)
+                                VALUES (:sim, :name, :fileName, :data) RETURNING id""")
+                        .bind("sim", simulationId).bind("name", e.name()).bind("fileName", e.fileName())
+                        .bind("data", bytes(e.metadata()))
                         .mapTo(Long.class).one();
                 inserted.put(id, e);
             }
-            PreparedBatch batch = h.prepareBatch(
-                    "INSERT INTO \"Page\" (estimator_id, page_number, compressed_data) VALUES (:est, :n, :data)");
+            PreparedBatch batch = h.prepareBatch("""
+                    INSERT INTO "Page" (estimator_id, page_number, page_name, page_dimension, compressed_data)
+                    VALUES (:est, :n, :pageName, :dimension, :data)""");
             for (Map.Entry<Long, EstimatorResult> entry : inserted.entrySet()) {
                 for (EstimatorResult.PageData page : entry.getValue().pages()) {
-                    batch.bind("est", entry.getKey()).bind("n", page.pageNumber()).bind("data", page.data().compressed()).add();
+                    batch.bind("est", entry.getKey()).bind("n", page.pageNumber()).bind("pageName", page.pageName())
+                            .bind("dimension", page.dimension()).bind("data", page.data().compressed()).add();
                 }
             }
             if (batch.size() > 0) {
                 batch.execute();
             }
+        });
+    }
+
+    /** A page as {@code GET /estimators} lists it: no data. */
+    public record PageMetadata(int pageNumber, String pageName, int pageDimension) {
+    }
+
+    /** An estimator's shown name and its pages' metadata, by page number. */
+    public record EstimatorMetadata(String name, List<PageMetadata> pages) {
+    }
+
+    /**
+     * The estimators of a simulation in stored order, each with its pages' numbers, names and
+     * dimensions, without reading any payload: one statement, so one snapshot.
+     */
+    public List<EstimatorMetadata> estimatorsMetadata(long simulationId) {
+        return db.jdbi().withHandle(h -> {
+            Map<Long, String> names = new LinkedHashMap<>();
+            Map<Long, List<PageMetadata>> pages = new LinkedHashMap<>();
+            h.createQuery("""
+                            SELECT e.id AS e_id, e.name AS e_name, p.id AS p_id, p.page_number, p.page_name, p.page_dimension
+                            FROM "Estimator" e LEFT JOIN "Page" p ON p.estimator_id = e.id
+                            WHERE e.simulation_id = :sim
+                            ORDER BY e.id, p.page_number""")
+                    .bind("sim", simulationId)
+                    .scanResultSet((supplier, ctx) -> {
+                        ResultSet rs = supplier.get();
+                        while (rs.next()) {
+                            long estimatorId = rs.getLong("e_id");
+                            names.putIfAbsent(estimatorId, rs.getString("e_name"));
+                            List<PageMetadata> list = pages.computeIfAbsent(estimatorId, k -> new ArrayList<>());
+                            rs.getLong("p_id");
+                            if (!rs.wasNull()) {
+                                list.add(new PageMetadata(rs.getInt("page_number"), rs.getString("page_name"), rs.getInt("page_dimension")));
+                            }
+                        }
+                        return null;
+                    });
+            return names.entrySet().stream().map(e -> new EstimatorMetadata(e.getValue(), pages.get(e.getKey()))).toList();
         });
     }
 

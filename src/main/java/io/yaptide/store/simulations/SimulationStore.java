@@ -207,6 +207,16 @@ public final class SimulationStore {
      * on both databases; ties are broken by id in the same direction.
      */
     public SimulationPage listByUser(long userId, int pageIdx, int pageSize, SimulationOrder order) {
+        return listByUser(userId, pageIdx, pageSize, order, java.util.Set.of());
+    }
+
+    /**
+     * A page of a user's simulations in one of {@code states} (all states when empty): the
+     * original's {@code GET /user/simulations?job_state=A,B}, which the v2.6 front end always sends.
+     * The count and the page come from one transaction, so they agree.
+     */
+    public SimulationPage listByUser(long userId, int pageIdx, int pageSize, SimulationOrder order,
+                                     java.util.Set<JobState> states) {
         require(pageIdx >= 0, "page index must be 0 or more, got " + pageIdx);
         require(pageSize >= 1, "page size must be at least 1, got " + pageSize);
         SimulationOrder o = order != null ? order : SimulationOrder.NEWEST_FIRST;
@@ -215,16 +225,22 @@ public final class SimulationStore {
         String orderBy = o.descending()
                 ? column + " DESC NULLS FIRST, s.id DESC"
                 : column + " ASC NULLS LAST, s.id ASC";
+        List<String> stateNames = states.stream().map(JobState::name).sorted().toList();
+        String stateFilter = stateNames.isEmpty() ? "" : " AND s.job_state IN (<states>)";
         return db.jdbi().inTransaction(h -> {
-            long total = h.createQuery("SELECT COUNT(*) FROM \"Simulation\" WHERE user_id = :userId")
-                    .bind("userId", userId).mapTo(Long.class).one();
-            List<Simulation> page = h.createQuery(SELECT_SIMULATION + "WHERE s.user_id = :userId ORDER BY "
+            var count = h.createQuery("SELECT COUNT(*) FROM \"Simulation\" s WHERE s.user_id = :userId" + stateFilter)
+                    .bind("userId", userId);
+            var select = h.createQuery(SELECT_SIMULATION + "WHERE s.user_id = :userId" + stateFilter + " ORDER BY "
                             + orderBy + " LIMIT :limit OFFSET :offset")
                     .bind("userId", userId)
                     .bind("limit", pageSize)
-                    .bind("offset", (long) pageIdx * pageSize)
-                    .map((rs, ctx) -> map(rs, db.dialect()))
-                    .list();
+                    .bind("offset", (long) pageIdx * pageSize);
+            if (!stateNames.isEmpty()) {
+                count.bindList("states", stateNames);
+                select.bindList("states", stateNames);
+            }
+            long total = count.mapTo(Long.class).one();
+            List<Simulation> page = select.map((rs, ctx) -> map(rs, db.dialect())).list();
             return new SimulationPage(page, total, pageIdx, pageSize);
         });
     }

@@ -198,12 +198,12 @@ class AdminCommandsTest {
             Cli.Result r = Cli.run(db.url(), "list-tasks", option, String.valueOf(s1));
             assertThat(r.code()).isZero();
             assertThat(r.outLines()).containsExactly("2 tasks in DB:",
-                    "Simulation id " + s1 + "; Task id ...0; username anna",
-                    "Simulation id " + s1 + "; Task id ...1; username anna");
+                    "Simulation id " + s1 + "; Task id ...0; task_state PENDING;  username anna",
+                    "Simulation id " + s1 + "; Task id ...1; task_state PENDING;  username anna");
         }
         Cli.Result byUser = Cli.run(db.url(), "list-tasks", "--user", "anna", "--auth-provider", "YaptideUser");
         assertThat(byUser.outLines()).hasSize(6).first().isEqualTo("5 tasks in DB:");
-        assertThat(byUser.outLines().get(1)).isEqualTo("Simulation id " + s1 + "; Task id ...0;");
+        assertThat(byUser.outLines().get(1)).isEqualTo("Simulation id " + s1 + "; Task id ...0; task_state PENDING; ");
 
         Cli.Result missing = Cli.run(db.url(), "list-tasks", "--sim-id", "999999");
         assertThat(missing.code()).isEqualTo(1);

@@ -332,21 +332,21 @@ class DbOpsCommandsTest {
         try (TestDatabase db = TestDatabases.migrated(Engine.POSTGRES)) {
             seed(db);
             db.closePool();
-            new Migrator(db.url()).downgrade("3f9d1f1bec46");
+            new Migrator(db.url()).downgrade("5003b9acb1f4");
             // an index of the same name as the next revision's makes that revision fail
             db.jdbi().useHandle(h -> h.execute("CREATE INDEX \"ix_Input_simulation_id\" ON \"Input\" (id)"));
             db.closePool();
             Path file = tempDir().resolve("pre.dump");
             Cli.Result r = Cli.run(db.url(), "db", "upgrade", "--backup-file", file.toString());
             assertThat(r.code()).isEqualTo(ExitCode.MIGRATION);
-            assertThat(r.err()).contains("still at revision 3f9d1f1bec46")
+            assertThat(r.err()).contains("still at revision 5003b9acb1f4")
                     .contains("bin/yaptide db restore " + file + " --force --db '" + db.url() + "'");
-            assertThat(new Migrator(db.url()).current()).contains("3f9d1f1bec46");
+            assertThat(new Migrator(db.url()).current()).contains("5003b9acb1f4");
             assertThat(r.err()).doesNotContain("\tat ");
 
             Cli.Result restored = Cli.run(db.url(), "db", "restore", file.toString(), "--force");
             assertThat(restored.code()).as(restored.err()).isZero();
-            assertThat(new Migrator(db.url()).current()).contains("3f9d1f1bec46");
+            assertThat(new Migrator(db.url()).current()).contains("5003b9acb1f4");
         }
     }
 

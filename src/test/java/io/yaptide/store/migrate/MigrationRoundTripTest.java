@@ -17,11 +17,11 @@ class MigrationRoundTripTest {
         assertThat(m.current()).isEmpty();
 
         Migrator.Outcome up = m.upgrade("head");
-        assertThat(up.applied()).containsExactly("06c32cf470e7", "3f9d1f1bec46", "b7e4c1a9d2f0");
+        assertThat(up.applied()).containsExactly("06c32cf470e7", "3f9d1f1bec46", "4027fc5cbcb1", "41149fa64bd2", "5003b9acb1f4", "b7e4c1a9d2f0", "c5a8e2f17d93");
         assertThat(m.current()).contains(Migrator.headId());
 
         Migrator.Outcome down = m.downgrade("base");
-        assertThat(down.applied()).containsExactly("b7e4c1a9d2f0", "3f9d1f1bec46", "06c32cf470e7");
+        assertThat(down.applied()).containsExactly("c5a8e2f17d93", "b7e4c1a9d2f0", "5003b9acb1f4", "41149fa64bd2", "4027fc5cbcb1", "3f9d1f1bec46", "06c32cf470e7");
         assertThat(m.current()).isEmpty();
         assertThat(tableCount(db)).isZero();
 
@@ -40,8 +40,9 @@ class MigrationRoundTripTest {
         m.upgrade("3f9d1f1bec46");
         assertThat(snapshot(db)).isEqualTo(before);
         m.upgrade("head");
+        assertThat(m.current()).contains(Migrator.headId());
         assertThat(snapshot(db)).isEqualTo(before);
-        m.downgrade(null);
+        m.downgrade("3f9d1f1bec46");
         assertThat(m.current()).contains("3f9d1f1bec46");
         assertThat(snapshot(db)).isEqualTo(before);
         m.downgrade("-1");
@@ -100,7 +101,7 @@ class MigrationRoundTripTest {
     @EmptyDatabaseTest
     void historyListsEveryRevisionWithItsParent() {
         List<Revision> all = Migrator.revisions();
-        assertThat(all).extracting(Revision::id).containsExactly("06c32cf470e7", "3f9d1f1bec46", "b7e4c1a9d2f0");
+        assertThat(all).extracting(Revision::id).containsExactly("06c32cf470e7", "3f9d1f1bec46", "4027fc5cbcb1", "41149fa64bd2", "5003b9acb1f4", "b7e4c1a9d2f0", "c5a8e2f17d93");
         assertThat(all.get(0).parent()).isNull();
         assertThat(all.get(1).parent()).isEqualTo("06c32cf470e7");
     }
@@ -143,8 +144,12 @@ class MigrationRoundTripTest {
             for (String t : TABLES) {
                 sb.append(t).append(':');
                 h.createQuery("SELECT * FROM \"" + t + "\" ORDER BY id").mapToMap().forEach(row -> {
-                    row.forEach((k, v) -> sb.append(k).append('=')
-                            .append(v instanceof byte[] b ? java.util.Arrays.toString(b) : String.valueOf(v)).append(','));
+                    row.forEach((k, v) -> {
+                        if (!AdoptionTest.LATER_COLUMNS.contains(k)) { // derived by the data steps of later revisions
+                            sb.append(k).append('=')
+                                    .append(v instanceof byte[] b ? java.util.Arrays.toString(b) : String.valueOf(v)).append(',');
+                        }
+                    });
                     sb.append(';');
                 });
                 sb.append('\n');

@@ -58,12 +58,12 @@ class MigrationSafetyTest {
             Future<Migrator.Outcome> b = pool.submit(upgrade);
             List<String> applied = new ArrayList<>(a.get(120, TimeUnit.SECONDS).applied());
             applied.addAll(b.get(120, TimeUnit.SECONDS).applied());
-            assertThat(applied).containsExactly("06c32cf470e7", "3f9d1f1bec46", "b7e4c1a9d2f0");
+            assertThat(applied).containsExactly("06c32cf470e7", "3f9d1f1bec46", "4027fc5cbcb1", "41149fa64bd2", "5003b9acb1f4", "b7e4c1a9d2f0", "c5a8e2f17d93");
         } finally {
             pool.shutdownNow();
         }
         assertThat(new Migrator(db.url()).applied()).extracting(Migrator.AppliedRevision::id)
-                .containsExactly("06c32cf470e7", "3f9d1f1bec46", "b7e4c1a9d2f0");
+                .containsExactly("06c32cf470e7", "3f9d1f1bec46", "4027fc5cbcb1", "41149fa64bd2", "5003b9acb1f4", "b7e4c1a9d2f0", "c5a8e2f17d93");
     }
 
     @EmptyDatabaseTest
@@ -81,10 +81,10 @@ class MigrationSafetyTest {
             assertThat(p.exitValue()).as(outputs.get(outputs.size() - 1)).isZero();
         }
         String all = String.join("\n", outputs);
-        for (String id : List.of("06c32cf470e7", "3f9d1f1bec46", "b7e4c1a9d2f0")) {
+        for (String id : List.of("06c32cf470e7", "3f9d1f1bec46", "4027fc5cbcb1", "41149fa64bd2", "5003b9acb1f4", "b7e4c1a9d2f0", "c5a8e2f17d93")) {
             assertThat(all.split("Applied " + id, -1)).as(all).hasSize(2); // applied exactly once
         }
-        assertThat(new Migrator(db.url()).applied()).hasSize(3);
+        assertThat(new Migrator(db.url()).applied()).hasSize(Migrator.revisions().size());
     }
 
     @EmptyDatabaseTest
@@ -97,7 +97,7 @@ class MigrationSafetyTest {
 
         Migrator.Outcome o = m.upgrade("head");
 
-        assertThat(o.applied()).containsExactly("3f9d1f1bec46", "b7e4c1a9d2f0");
+        assertThat(o.applied()).containsExactly("3f9d1f1bec46", "4027fc5cbcb1", "41149fa64bd2", "5003b9acb1f4", "b7e4c1a9d2f0", "c5a8e2f17d93");
         boolean locked = db.jdbi().withHandle(h -> h.createQuery("SELECT locked FROM databasechangeloglock").mapTo(Boolean.class).one());
         db.closePool();
         assertThat(locked).isFalse();
@@ -106,7 +106,7 @@ class MigrationSafetyTest {
     @EmptyDatabaseTest
     void aRevisionFailingHalfWayLeavesTheDatabaseAtThePreviousRevision(TestDatabase db) {
         Migrator m = new Migrator(db.url());
-        m.upgrade("3f9d1f1bec46");
+        m.upgrade("5003b9acb1f4");
         // the third statement of b7e4c1a9d2f0 will collide with this index
         db.jdbi().useHandle(h -> h.execute("CREATE INDEX \"ix_Input_simulation_id\" ON \"Input\" (id)"));
         db.closePool();
@@ -116,7 +116,7 @@ class MigrationSafetyTest {
                 .hasMessageContaining("ix_Input_simulation_id")
                 .hasMessageContaining("already exists");
 
-        assertThat(m.current()).contains("3f9d1f1bec46");
+        assertThat(m.current()).contains("5003b9acb1f4");
         List<String> indexes = db.jdbi().withHandle(h -> h.createQuery(db.isPostgres()
                 ? "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND indexname LIKE 'ix%'"
                 : "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'ix%'").mapTo(String.class).list());

@@ -94,6 +94,11 @@ public final class OriginalDatabases {
 
     /** Loads the original's PostgreSQL dump into an (empty) PostgreSQL database with {@code psql}. */
     public static void loadPostgres(DatabaseUrl url) {
+        loadPostgresDump(url, "original-db/postgres.sql.xz");
+    }
+
+    /** Loads a PostgreSQL dump of the fixtures ({@code xz}-compressed SQL) into an empty database with {@code psql}. */
+    public static void loadPostgresDump(DatabaseUrl url, String fixture) {
         requireCommand("xz", "install it (apt-get install -y xz-utils)");
         requireCommand("psql", "install the PostgreSQL client (apt-get install -y postgresql-client)");
         try {
@@ -105,7 +110,7 @@ public final class OriginalDatabases {
             // pg_dump 17.6+ writes "restrict"/"unrestrict" meta-command lines that older psql clients reject;
             // they only matter for dumps from untrusted servers, so they are dropped on the way.
             Thread feeder = new Thread(() -> {
-                try (BufferedReader in = xzReader(Fixtures.file("original-db/postgres.sql.xz"));
+                try (BufferedReader in = xzReader(Fixtures.file(fixture));
                      var out = new java.io.BufferedWriter(new java.io.OutputStreamWriter(psql.getOutputStream(), StandardCharsets.UTF_8))) {
                     String line;
                     while ((line = in.readLine()) != null) {
@@ -124,7 +129,7 @@ public final class OriginalDatabases {
             boolean done = psql.waitFor(120, TimeUnit.SECONDS);
             feeder.join(10_000);
             if (!done || psql.exitValue() != 0) {
-                throw new IllegalStateException("loading postgres.sql.xz into " + url + " with psql failed: " + output);
+                throw new IllegalStateException("loading " + fixture + " into " + url + " with psql failed: " + output);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -194,6 +194,15 @@ public final class TestDatabases {
         return adminUrl().withDatabase(name);
     }
 
+    /** A scratch copy of another database of the test server ({@code CREATE DATABASE ... TEMPLATE}); dropped at exit. */
+    public static DatabaseUrl copyOfPostgres(String template, String hint) {
+        requirePostgres();
+        String name = PREFIX + hint + "_" + COUNTER.incrementAndGet();
+        adminExecute("CREATE DATABASE " + name + " TEMPLATE " + template);
+        registerForDrop(name);
+        return adminUrl().withDatabase(name);
+    }
+
     public static void drop(String name) {
         adminExecute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
         synchronized (CREATED) {
