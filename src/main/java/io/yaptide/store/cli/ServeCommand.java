@@ -4,6 +4,7 @@ import io.yaptide.store.config.Settings;
 import io.yaptide.store.db.Database;
 import io.yaptide.store.http.HttpConfig;
 import io.yaptide.store.http.YaptideServer;
+import io.yaptide.store.keycloak.KeycloakSettings;
 import io.yaptide.store.migrate.Migrator;
 import io.yaptide.store.migrate.Revision;
 import java.io.PrintWriter;
@@ -45,6 +46,7 @@ public final class ServeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         GlobalOptions global = Main.globalOf(spec);
         HttpConfig config = HttpConfig.fromEnvironment(host, port, GlobalOptions.environment);
+        KeycloakSettings keycloak = KeycloakSettings.fromEnvironment(GlobalOptions.environment);
         Settings.ResolvedUrl resolved = global.resolvedUrl();
         Database db = Database.open(resolved.url());
         YaptideServer server;
@@ -54,7 +56,10 @@ public final class ServeCommand implements Callable<Integer> {
                 LOG.warn("{} is not set: using a random secret for this run; logins end when the service restarts",
                         HttpConfig.ENV_JWT_SECRET);
             }
-            server = YaptideServer.start(db, config);
+            if (keycloak.realm().config() == null) {
+                LOG.info("Keycloak login off: {}", keycloak.realm().notConfigured());
+            }
+            server = YaptideServer.start(db, config, keycloak);
         } catch (RuntimeException e) {
             db.close();
             throw e;
