@@ -1,6 +1,7 @@
 package io.yaptide.store.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jose.jwk.ECKey;
@@ -13,6 +14,7 @@ import io.yaptide.store.testing.DatabaseTest;
 import io.yaptide.store.testing.SeedRows;
 import io.yaptide.store.testing.TestDatabase;
 import io.yaptide.store.users.AuthProvider;
+import io.yaptide.store.users.KeyCipher;
 import io.yaptide.store.users.KeycloakUser;
 import io.yaptide.store.users.UserStore;
 import java.net.ServerSocket;
@@ -154,6 +156,25 @@ class KeycloakLoginTest {
             assertThat(snapshot(db)).isEqualTo(before);
             assertThat(idp.certRequests()).as("the certificate service is asked only for a good token").isZero();
             assertThat(login(server.client(), idp.token("plgjan"), "plgjan").status()).isEqualTo(202);
+        }
+    }
+
+    @DatabaseTest
+    void withEncryptionOnTheKeyIsNotInTheDatabaseButTheServiceReadsIt(TestDatabase db) throws Exception {
+        KeyCipher cipher = new KeyCipher(java.util.HexFormat.of().parseHex("5a".repeat(32)));
+        try (LocalIdentityProvider idp = new LocalIdentityProvider();
+             TestServer server = TestServer.start(db, new KeycloakSettings(new KeycloakConfig.Setup(idp.config(), null), cipher))) {
+            assertThat(login(server.client(), idp.token("plgjan"), "plgjan").status()).isEqualTo(202);
+            String column = db.jdbi().withHandle(h -> h.createQuery("SELECT private_key FROM \"KeycloakUser\"")
+                    .mapTo(String.class).one());
+            assertThat(column).startsWith("yaptide-aes256gcm:v1:" + cipher.keyId() + ":").doesNotContain("PRIVATE-KEY-1");
+            UserStore store = new UserStore(db.database(), cipher);
+            KeycloakUser jan = (KeycloakUser) store.find("plgjan", AuthProvider.KEYCLOAK).orElseThrow();
+            assertThat(store.privateKey(jan)).contains("PRIVATE-KEY-1");
+            assertThat(jan.cert()).isEqualTo("CERT-1");
+            // without the key the column cannot be read in the clear, and says so
+            assertThatThrownBy(() -> new UserStore(db.database()).privateKey(jan)).isInstanceOf(KeyCipher.CannotOpen.class)
+                    .hasMessageContaining("YAPTIDE_SECRET_KEY_FILE");
         }
     }
 
