@@ -3,6 +3,7 @@ package io.yaptide.store.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.yaptide.store.clusters.ClusterStore;
 import io.yaptide.store.keycloak.KeycloakConfig;
 import io.yaptide.store.keycloak.KeycloakSettings;
 import io.yaptide.store.keycloak.LocalIdentityProvider;
@@ -58,6 +59,9 @@ class RealKeycloakTest {
                 ApiClient.Response r = KeycloakLoginTest.login(browser, token, USER);
                 assertThat(r.status()).as(r.text()).isEqualTo(202);
                 assertThat(browser.get("/auth/status").json().path("username").asText()).isEqualTo(USER);
+                new ClusterStore(db.database()).create("ares");
+                assertThat(browser.get("/user/clusters").json().path("clusters").findValuesAsText("cluster_name"))
+                        .containsExactly("ares");
                 assertThat(certs.certAuthorizations()).containsExactly("Bearer " + token);
                 KeycloakUser stored = (KeycloakUser) new UserStore(db.database()).find(USER, AuthProvider.KEYCLOAK).orElseThrow();
                 assertThat(stored.cert()).isEqualTo("CERT-1");
