@@ -178,6 +178,24 @@ class KeycloakLoginTest {
         }
     }
 
+    @DatabaseTest
+    void concurrentFirstLoginsOfOneUserMakeOneUser(TestDatabase db) throws Exception {
+        try (LocalIdentityProvider idp = new LocalIdentityProvider(); TestServer server = TestServer.start(db, settings(idp))) {
+            List<String> tokens = java.util.stream.IntStream.range(0, 6).mapToObj(i -> idp.token("plgjan")).toList();
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+            try {
+                var answers = pool.invokeAll(tokens.stream().map(t -> (java.util.concurrent.Callable<Integer>)
+                        () -> login(server.client(), t, "plgjan").status()).toList());
+                for (var a : answers) {
+                    assertThat(a.get()).isEqualTo(202);
+                }
+            } finally {
+                pool.shutdown();
+            }
+            assertThat(SeedRows.counts(db.jdbi())).containsEntry("User", 1L).containsEntry("KeycloakUser", 1L);
+        }
+    }
+
     private static String tamper(String token) {
         String[] parts = token.split("\\.");
         String payload = new String(java.util.Base64.getUrlDecoder().decode(parts[1]), java.nio.charset.StandardCharsets.UTF_8)
