@@ -196,6 +196,35 @@ class KeycloakLoginTest {
         }
     }
 
+    @DatabaseTest
+    void refusalsAreLoggedOnOneLineWithoutTheTokenOrTheKey(TestDatabase db) throws Exception {
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(KeycloakRoutes.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen = new ch.qos.logback.core.read.ListAppender<>();
+        seen.start();
+        log.addAppender(seen);
+        try (LocalIdentityProvider idp = new LocalIdentityProvider(); TestServer server = TestServer.start(db, settings(idp))) {
+            List<String> tokens = List.of(
+                    idp.token("plgjan\nFORGED 403 line", c -> c.issuer("http://evil\n12:00 INFO forged")),
+                    idp.token("plgjan", c -> c.claim("plgridAccessServices", List.of("x\ny"))),
+                    idp.token("plgjan\r\nFORGED"));
+            for (String token : tokens) {
+                assertThat(login(server.client(), token, "plgjan\nFORGED").status()).isEqualTo(403);
+            }
+            assertThat(login(server.client(), idp.token("plgjan"), "plgjan").status()).isEqualTo(202);
+            assertThat(seen.list).hasSize(3);
+            for (var event : seen.list) {
+                String line = event.getFormattedMessage();
+                assertThat(line).doesNotContain("\n").doesNotContain("\r").doesNotContain("FORGED\n");
+                for (String token : tokens) {
+                    assertThat(line).doesNotContain(token).doesNotContain(token.split("\\.")[1]);
+                }
+                assertThat(line).doesNotContain("PRIVATE-KEY");
+            }
+        } finally {
+            log.detachAppender(seen);
+        }
+    }
+
     private static String tamper(String token) {
         String[] parts = token.split("\\.");
         String payload = new String(java.util.Base64.getUrlDecoder().decode(parts[1]), java.nio.charset.StandardCharsets.UTF_8)
