@@ -26,11 +26,12 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * {@code .ci/keycloak-real-test}: realm {@code yaptide} with the public client {@code yaptide-ui}
  * (whose tokens carry {@code plgridAccessServices: ["PLG_YAPTIDE_ACCESS"]} by a hard-coded claim
  * mapper), a client {@code other-client} without it, and the user {@code plgtest}. Tokens come from
- * Keycloak's own token endpoint; the certificate service is the local stand-in. Runs only when that
- * script passes the server's URL in {@code yaptide.keycloak.url}.
+ * Keycloak's own token endpoint; the certificate service is the local stand-in. Named {@code *IT}, so
+ * {@code ./mvnw verify} does not pick it up (it needs the server, minutes to start); that script runs
+ * it with {@code -Dtest=RealKeycloakIT} and the server's URL in {@code yaptide.keycloak.url}.
  */
 @EnabledIfSystemProperty(named = "yaptide.keycloak.url", matches = "http.+")
-class RealKeycloakTest {
+class RealKeycloakIT {
     static final String BASE = System.getProperty("yaptide.keycloak.url");
     static final String USER = System.getProperty("yaptide.keycloak.user", "plgtest");
     static final String PASSWORD = System.getProperty("yaptide.keycloak.password", "plgtest-password");
