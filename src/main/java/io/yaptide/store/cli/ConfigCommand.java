@@ -3,6 +3,9 @@ package io.yaptide.store.cli;
 import io.yaptide.store.config.OpsConfig;
 import io.yaptide.store.config.Settings;
 import io.yaptide.store.http.HttpConfig;
+import io.yaptide.store.keycloak.KeycloakConfig;
+import io.yaptide.store.keycloak.KeycloakSettings;
+import io.yaptide.store.users.KeyCipher;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +48,10 @@ final class ConfigCommand implements Callable<Integer> {
             HttpConfig.ENV_ACCESS_TOKEN_SECONDS, HttpConfig.ENV_REFRESH_TOKEN_SECONDS, HttpConfig.ENV_DUMMY_THREADS,
             HttpConfig.ENV_DUMMY_STEP_MILLIS, HttpConfig.ENV_DUMMY_RESULTS_FILE, OpsConfig.ENV_METRICS_PORT,
             OpsConfig.ENV_BROKER_URL, OpsConfig.ENV_CELERY_BROKER_URL, OpsConfig.ENV_LOG_FORMAT, OpsConfig.ENV_LOG_LEVEL,
+            KeyCipher.ENV_KEY_FILE, KeycloakConfig.PREFIX + KeycloakConfig.BASE_URL, KeycloakConfig.PREFIX + KeycloakConfig.REALM,
+            KeycloakConfig.PREFIX + KeycloakConfig.CLIENT_ID, KeycloakConfig.PREFIX + KeycloakConfig.REALMS_PATH,
+            KeycloakConfig.PREFIX + KeycloakConfig.CERT_AUTH_URL, KeycloakConfig.PREFIX + KeycloakConfig.CLOCK_SKEW_SECONDS,
+            KeycloakConfig.PREFIX + KeycloakConfig.JWKS_MIN_REFRESH_SECONDS,
             // read by the tests and the benchmark only
             "YAPTIDE_TEST_POSTGRES_URL", "YAPTIDE_TEST_REDIS_URL");
 
@@ -101,6 +108,16 @@ final class ConfigCommand implements Callable<Integer> {
         out.add(new Entry("broker URL", ops.brokerUrl() == null ? "(none: readiness does not check a broker)"
                 : ops.brokerUrl().toString(),
                 ops.brokerSource() == null ? "default" : "variable " + ops.brokerSource()));
+        KeycloakSettings keycloak = KeycloakSettings.fromEnvironment(env);
+        KeycloakConfig realm = keycloak.realm().config();
+        out.add(new Entry("Keycloak login", realm == null ? "off (" + keycloak.realm().notConfigured() + ")"
+                : "issuer " + realm.issuer() + ", client " + realm.clientId() + ", clock skew " + realm.clockSkew().toSeconds() + " s",
+                "variables " + KeycloakConfig.BASE_URL + ", " + KeycloakConfig.REALM + ", " + KeycloakConfig.CLIENT_ID
+                        + " (or " + KeycloakConfig.PREFIX + "...)"));
+        out.add(new Entry(KeycloakConfig.CERT_AUTH_URL, realm == null || realm.certAuthUrl() == null ? "(none)" : realm.certAuthUrl().toString(),
+                prefixedSource(env, KeycloakConfig.CERT_AUTH_URL)));
+        out.add(new Entry(KeyCipher.ENV_KEY_FILE, keycloak.keyCipher() == null ? "(none: private keys stored as the original stores them)"
+                : env.get(KeyCipher.ENV_KEY_FILE).strip() + " (key not shown)", source(env, KeyCipher.ENV_KEY_FILE)));
         out.add(new Entry(OpsConfig.ENV_LOG_FORMAT, ops.logFormat(), source(env, OpsConfig.ENV_LOG_FORMAT)));
         String level = env.get(OpsConfig.ENV_LOG_LEVEL);
         out.add(new Entry(OpsConfig.ENV_LOG_LEVEL, level == null || level.isBlank() ? "INFO (io.yaptide), WARN (libraries)" : level.strip(),
@@ -115,6 +132,13 @@ final class ConfigCommand implements Callable<Integer> {
 
     private static Entry number(Map<String, String> env, String name, long value) {
         return new Entry(name, Long.toString(value), source(env, name));
+    }
+
+    /** Keycloak's variables come plain (the original's names) or with YAPTIDE_, which wins. */
+    private static String prefixedSource(Map<String, String> env, String name) {
+        String prefixed = KeycloakConfig.PREFIX + name;
+        return source(env, prefixed).equals("variable") ? "variable " + prefixed
+                : source(env, name).equals("variable") ? "variable " + name : "default";
     }
 
     private static String source(Map<String, String> env, String name) {

@@ -122,6 +122,8 @@ public final class Main implements Runnable {
         m.put("add-cluster", AdminCommands.AddCluster.class);
         m.put("list-clusters", AdminCommands.ListClusters.class);
         m.put("rotate-update-key", AdminCommands.RotateUpdateKey.class);
+        m.put("encrypt-private-keys", KeyCommands.Encrypt.class);
+        m.put("decrypt-private-keys", KeyCommands.Decrypt.class);
         m.put("serve", ServeCommand.class);
         m.put("smoke", SmokeCommand.class);
         m.put("config", ConfigCommand.class);

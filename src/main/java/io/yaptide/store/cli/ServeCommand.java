@@ -5,6 +5,7 @@ import io.yaptide.store.config.Settings;
 import io.yaptide.store.db.Database;
 import io.yaptide.store.http.HttpConfig;
 import io.yaptide.store.http.YaptideServer;
+import io.yaptide.store.keycloak.KeycloakSettings;
 import io.yaptide.store.migrate.Migrator;
 import io.yaptide.store.migrate.Revision;
 import java.io.PrintWriter;
@@ -47,6 +48,7 @@ public final class ServeCommand implements Callable<Integer> {
         GlobalOptions global = Main.globalOf(spec);
         HttpConfig config = HttpConfig.fromEnvironment(host, port, GlobalOptions.environment);
         OpsConfig ops = OpsConfig.fromEnvironment(GlobalOptions.environment);
+        KeycloakSettings keycloak = KeycloakSettings.fromEnvironment(GlobalOptions.environment);
         Settings.ResolvedUrl resolved = global.resolvedUrl();
         Database db = Database.open(resolved.url());
         YaptideServer server;
@@ -56,7 +58,10 @@ public final class ServeCommand implements Callable<Integer> {
                 LOG.warn("{} is not set: using a random secret for this run; logins end when the service restarts",
                         HttpConfig.ENV_JWT_SECRET);
             }
-            server = YaptideServer.start(db, config, ops, url -> YaptideServer.standardDispatcher(url, config.dummy()));
+            if (keycloak.realm().config() == null) {
+                LOG.info("Keycloak login off: {}", keycloak.realm().notConfigured());
+            }
+            server = YaptideServer.start(db, config, ops, keycloak, url -> YaptideServer.standardDispatcher(url, config.dummy()));
         } catch (RuntimeException e) {
             db.close();
             throw e;

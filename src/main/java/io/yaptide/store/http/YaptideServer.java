@@ -11,6 +11,8 @@ import io.yaptide.store.dispatch.Dispatcher;
 import io.yaptide.store.dispatch.DummySimulator;
 import io.yaptide.store.dispatch.ExternalWorkers;
 import io.yaptide.store.dispatch.SimulatorRouting;
+import io.yaptide.store.keycloak.KeycloakLogin;
+import io.yaptide.store.keycloak.KeycloakSettings;
 import io.yaptide.store.simulations.SimulationStore;
 import io.yaptide.store.simulations.SimulatorType;
 import io.yaptide.store.tasks.TaskStore;
@@ -65,12 +67,28 @@ public final class YaptideServer implements AutoCloseable {
 
     /** Starts on the configured host and port; the dispatcher is made once the port is known. */
     public static YaptideServer start(Database db, HttpConfig config, Function<URI, Dispatcher> dispatcherFactory) {
-        return start(db, config, OpsConfig.defaults(), dispatcherFactory);
+        return start(db, config, OpsConfig.defaults(), KeycloakSettings.none(), dispatcherFactory);
     }
 
     /** Starts with the operator's settings (metrics port, broker to check, log format). */
     public static YaptideServer start(Database db, HttpConfig config, OpsConfig ops, Function<URI, Dispatcher> dispatcherFactory) {
-        UserStore users = new UserStore(db);
+        return start(db, config, ops, KeycloakSettings.none(), dispatcherFactory);
+    }
+
+    /** With Keycloak login and encryption of private keys at rest as configured. */
+    public static YaptideServer start(Database db, HttpConfig config, KeycloakSettings keycloak) {
+        return start(db, config, keycloak, url -> standardDispatcher(url, config.dummy()));
+    }
+
+    public static YaptideServer start(Database db, HttpConfig config, KeycloakSettings keycloak,
+                                      Function<URI, Dispatcher> dispatcherFactory) {
+        return start(db, config, OpsConfig.defaults(), keycloak, dispatcherFactory);
+    }
+
+    /** The composition root: every store, route and check the service runs, on the given settings. */
+    public static YaptideServer start(Database db, HttpConfig config, OpsConfig ops, KeycloakSettings keycloak,
+                                      Function<URI, Dispatcher> dispatcherFactory) {
+        UserStore users = new UserStore(db, keycloak.keyCipher());
         SimulationStore simulations = new SimulationStore(db);
         TaskStore tasks = new TaskStore(db);
         ClusterStore clusters = new ClusterStore(db);
@@ -100,6 +118,7 @@ public final class YaptideServer implements AutoCloseable {
         app.get("/", ctx -> Reply.send(ctx, 200, "Hello World!"));
         app.get("/openapi.json", YaptideServer::openApi);
         new AuthRoutes(users, auth, max).register(app);
+        new KeycloakRoutes(new KeycloakLogin(keycloak.realm(), users), auth, max).register(app);
         new UserRoutes(users, simulations, clusters, auth, holder::get).register(app);
         new JobsRoutes(simulations, tasks, clusters, auth, holder::get, max).register(app);
         new TasksRoutes(simulations, tasks, max).register(app);

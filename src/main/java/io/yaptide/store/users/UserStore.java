@@ -36,9 +36,17 @@ public final class UserStore {
     private static volatile String dummyHash;
 
     private final Database db;
+    /** Seals Keycloak users' private keys on write; null: they are stored as the original stores them. */
+    private final KeyCipher keyCipher;
 
     public UserStore(Database db) {
+        this(db, null);
+    }
+
+    /** With a cipher, private keys written are sealed ({@link KeyCipher}); without, stored as they come. */
+    public UserStore(Database db, KeyCipher keyCipher) {
         this.db = db;
+        this.keyCipher = keyCipher;
     }
 
     /** Creates a password user, hashing the password (scrypt, werkzeug format). Fails if the name is taken. */
@@ -57,10 +65,87 @@ public final class UserStore {
     /** Creates a Keycloak user. Fails if the name is taken for that provider. */
     public KeycloakUser createKeycloakUser(String username, String cert, String privateKey) {
         requireName(username);
-        long id = insertUser(username, AuthProvider.KEYCLOAK, (h, newId) -> h.createUpdate(
-                        "INSERT INTO \"KeycloakUser\" (id, cert, private_key) VALUES (:id, :cert, :key)")
-                .bind("id", newId).bind("cert", cert).bind("key", privateKey).execute());
-        return new KeycloakUser(id, username, cert, privateKey);
+        String[] stored = new String[1];
+        long id = insertUser(username, AuthProvider.KEYCLOAK, (h, newId) -> {
+            stored[0] = stored(privateKey, newId);
+            insertKeycloakRow(h, newId, cert, stored[0]);
+        });
+        return new KeycloakUser(id, username, cert, stored[0]);
+    }
+
+    private static void insertKeycloakRow(Handle h, long id, String cert, String storedKey) {
+        h.createUpdate("INSERT INTO \"KeycloakUser\" (id, cert, private_key) VALUES (:id, :cert, :key)")
+                .bind("id", id).bind("cert", cert).bind("key", storedKey).execute();
+    }
+
+    /** The private key as it goes into the column: sealed when a cipher is configured. */
+    private String stored(String privateKey, long userId) {
+        return privateKey == null || keyCipher == null ? privateKey : keyCipher.seal(privateKey, userId);
+    }
+
+    /**
+     * Records a Keycloak login: the user is created when missing; with credentials (the certificate
+     * service answered) their cert and key replace the stored ones, without (no certificate service
+     * configured) the stored ones are kept. One transaction: a failure writes nothing. A concurrent
+     * first login of the same name (the unique constraint refuses one insert) is retried as an update.
+     */
+    public KeycloakUser saveKeycloakLogin(String username, ClusterCredentials credentials) {
+        requireName(username);
+        try {
+            return saveKeycloakLoginOnce(username, credentials);
+        } catch (RuntimeException e) {
+            if (!SqlErrors.isUniqueViolation(e)) {
+                throw e;
+            }
+            return saveKeycloakLoginOnce(username, credentials);
+        }
+    }
+
+    private KeycloakUser saveKeycloakLoginOnce(String username, ClusterCredentials credentials) {
+        return db.jdbi().inTransaction(h -> {
+            String lock = db.isPostgres() ? " FOR UPDATE" : "";
+            Optional<Long> existing = h.createQuery(
+                            "SELECT id FROM \"User\" WHERE username = :username AND auth_provider = :provider" + lock)
+                    .bind("username", username).bind("provider", AuthProvider.KEYCLOAK.dbValue())
+                    .mapTo(Long.class).findOne();
+            long id;
+            if (existing.isPresent()) {
+                id = existing.get();
+                if (credentials != null) {
+                    int updated = h.createUpdate("UPDATE \"KeycloakUser\" SET cert = :cert, private_key = :key WHERE id = :id")
+                            .bind("cert", credentials.cert()).bind("key", stored(credentials.privateKey(), id))
+                            .bind("id", id).execute();
+                    if (updated == 0) { // a User row without its variant row: complete it
+                        insertKeycloakRow(h, id, credentials.cert(), stored(credentials.privateKey(), id));
+                    }
+                }
+            } else {
+                id = h.createQuery("""
+                                INSERT INTO "User" (username, auth_provider) VALUES (:username, :provider) RETURNING id""")
+                        .bind("username", username).bind("provider", AuthProvider.KEYCLOAK.dbValue())
+                        .mapTo(Long.class).one();
+                insertKeycloakRow(h, id, credentials == null ? null : credentials.cert(),
+                        credentials == null ? null : stored(credentials.privateKey(), id));
+            }
+            return (KeycloakUser) h.createQuery(SELECT_USER + "WHERE u.id = :id").bind("id", id).map(USER).one();
+        });
+    }
+
+    /**
+     * The user's private key in the clear: opened with the configured cipher when it is sealed.
+     *
+     * @throws KeyCipher.CannotOpen when it is sealed and no cipher, or another key, is configured
+     */
+    public Optional<String> privateKey(KeycloakUser user) {
+        String stored = user.privateKey();
+        if (stored == null) {
+            return Optional.empty();
+        }
+        if (KeyCipher.isSealed(stored) && keyCipher == null) {
+            throw new KeyCipher.CannotOpen("the key of user " + user.id() + " is sealed and "
+                    + KeyCipher.ENV_KEY_FILE + " is not set");
+        }
+        return Optional.of(keyCipher == null ? stored : keyCipher.open(stored, user.id()));
     }
 
     private interface VariantInsert {

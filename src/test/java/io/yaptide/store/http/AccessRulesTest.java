@@ -93,7 +93,7 @@ class AccessRulesTest {
                 assertThat(r.message()).isEqualTo("User is not allowed to use this endpoint");
             }
 
-            // a Keycloak user (created by the operator; this service has no Keycloak login) may use them
+            // a Keycloak user may use them (a minted token here; KeycloakLoginTest logs in through /auth/keycloak)
             var kcUser = new UserStore(db.database()).createKeycloakUser("plgkc", "CERT", "KEY");
             Tokens tokens = new Tokens(TestServer.SECRET, java.time.Duration.ofMinutes(10), java.time.Duration.ofHours(2),
                     java.time.Clock.systemUTC());

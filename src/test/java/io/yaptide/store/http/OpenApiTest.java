@@ -23,7 +23,7 @@ class OpenApiTest {
             List<String> operations = new ArrayList<>();
             doc.path("paths").fields().forEachRemaining(path -> path.getValue().fieldNames().forEachRemaining(
                     method -> operations.add(method.toUpperCase(Locale.ROOT) + " " + path.getKey())));
-            assertThat(operations).hasSize(27).contains("POST /tasks", "GET /results", "POST /jobs/direct", "DELETE /user");
+            assertThat(operations).hasSize(29).contains("POST /tasks", "GET /results", "POST /jobs/direct", "DELETE /user");
             for (String operation : operations) {
                 String[] parts = operation.split(" ");
                 ApiClient.Response answer = client.send(parts[0], parts[1], parts[0].equals("GET") || parts[0].equals("DELETE")

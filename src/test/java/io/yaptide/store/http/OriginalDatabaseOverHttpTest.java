@@ -76,7 +76,7 @@ class OriginalDatabaseOverHttpTest {
                     assertThat(owner.login(sim.ownerName(), passwords.get(sim.ownerName())).status()).isEqualTo(202);
                     auth = new String[0];
                 } else {
-                    // Keycloak users log in through Keycloak, which is not part of this service: mint their token
+                    // Keycloak users log in with a Keycloak token (KeycloakLoginTest); here their token is minted
                     auth = new String[] {"Cookie", "access_token=" + tokens.issue(new io.yaptide.store.users.UserStore(db).findById(sim.ownerId()).orElseThrow(), Tokens.Kind.ACCESS).token()};
                 }
                 String job = "job_id=" + sim.jobId();

@@ -1,5 +1,6 @@
 package io.yaptide.store.http;
 
+import io.yaptide.store.keycloak.KeycloakSettings;
 import io.yaptide.store.testing.Fixtures;
 import io.yaptide.store.testing.TestDatabase;
 import java.net.URI;
@@ -25,9 +26,18 @@ final class TestServer implements AutoCloseable {
     }
 
     static TestServer start(TestDatabase db, Duration accessTtl, Duration refreshTtl, List<String> corsOrigins) {
-        HttpConfig config = new HttpConfig("127.0.0.1", 0, SECRET, false, corsOrigins, MAX_BODY, accessTtl, refreshTtl,
+        return new TestServer(db, YaptideServer.start(db.database(), config(accessTtl, refreshTtl, corsOrigins)));
+    }
+
+    /** With Keycloak login (and perhaps encryption of private keys) as given. */
+    static TestServer start(TestDatabase db, KeycloakSettings keycloak) {
+        return new TestServer(db, YaptideServer.start(db.database(),
+                config(Duration.ofMinutes(10), Duration.ofHours(2), List.of()), keycloak));
+    }
+
+    private static HttpConfig config(Duration accessTtl, Duration refreshTtl, List<String> corsOrigins) {
+        return new HttpConfig("127.0.0.1", 0, SECRET, false, corsOrigins, MAX_BODY, accessTtl, refreshTtl,
                 new HttpConfig.DummyConfig(2, Duration.ofMillis(20), 3, Fixtures.file("json_with_results.json").toString()));
-        return new TestServer(db, YaptideServer.start(db.database(), config));
     }
 
     /** The same test server with the operator's settings (a broker to check, a metrics port). */
