@@ -24,7 +24,7 @@ final class Cors {
         if (origin == null) {
             return;
         }
-        ctx.header("Vary", "Origin");
+        Reply.vary(ctx, "Origin");
         if (origins.contains(origin)) {
             ctx.header("Access-Control-Allow-Origin", origin);
             ctx.header("Access-Control-Allow-Credentials", "true");

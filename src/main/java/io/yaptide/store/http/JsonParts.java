@@ -74,8 +74,8 @@ final class JsonParts {
      * into one body first.
      */
     void send(Context ctx, int status) {
-        String vary = ctx.res().getHeader("Vary"); // CORS may have set "Vary: Origin" already
-        ctx.status(status).contentType(Reply.CONTENT_TYPE).header("Vary", vary == null ? "Accept-Encoding" : vary + ", Accept-Encoding");
+        ctx.status(status).contentType(Reply.CONTENT_TYPE);
+        Reply.vary(ctx, "Accept-Encoding");
         ctx.attribute(Reply.ANSWERED, Boolean.TRUE);
         List<DeflateRun> pieces;
         if (acceptsGzip(ctx.header("Accept-Encoding"))) {

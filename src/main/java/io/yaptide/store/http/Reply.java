@@ -36,6 +36,19 @@ public final class Reply {
     }
 
     /** A map with insertion order kept: content keys appear as listed. */
+    /**
+     * Adds {@code header} to the answer's {@code Vary} list (once). Every answer varies with
+     * {@code Accept-Encoding}, since any may be sent compressed, and CORS answers with {@code Origin}.
+     */
+    static void vary(Context ctx, String header) {
+        String vary = ctx.res().getHeader("Vary");
+        if (vary == null || vary.isBlank()) {
+            ctx.header("Vary", header);
+        } else if (java.util.Arrays.stream(vary.split(",")).noneMatch(v -> v.strip().equalsIgnoreCase(header))) {
+            ctx.header("Vary", vary + ", " + header);
+        }
+    }
+
     static Map<String, Object> content(Object... keysAndValues) {
         Map<String, Object> map = new LinkedHashMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) {

@@ -111,6 +111,7 @@ public final class YaptideServer implements AutoCloseable {
         });
         observability.register(app);
         Cors cors = new Cors(Set.copyOf(config.corsOrigins()));
+        app.before(ctx -> Reply.vary(ctx, "Accept-Encoding")); // Javalin may compress any answer
         app.before(cors::addHeaders);
         app.options("/", cors::preflight);
         app.options("/*", cors::preflight);

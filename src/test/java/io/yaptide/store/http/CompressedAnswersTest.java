@@ -65,6 +65,20 @@ class CompressedAnswersTest {
         }
     }
 
+    @DatabaseTest
+    void everyAnswerVariesWithAcceptEncodingAndWithOriginUnderCors(TestDatabase db) {
+        String origin = "http://127.0.0.1:3000";
+        try (TestServer server = TestServer.start(db, java.time.Duration.ofMinutes(10), java.time.Duration.ofHours(2), List.of(origin))) {
+            ApiClient anna = server.client().signedUp("anna");
+            for (String path : List.of("/user/simulations", "/auth/status", "/")) {
+                ApiClient.Response plain = anna.get(path);
+                assertThat(plain.headers().allValues("Vary")).as(path).anySatisfy(v -> assertThat(v).contains("Accept-Encoding"));
+                ApiClient.Response cors = anna.get(path, "Origin", origin, "Accept-Encoding", "gzip");
+                assertThat(String.join(",", cors.headers().allValues("Vary"))).as(path).contains("Origin", "Accept-Encoding");
+            }
+        }
+    }
+
     static byte[] pythonSingleMember(byte[] gzip) throws IOException, InterruptedException {
         return run(gzip, "python3", "-c", SINGLE_MEMBER_PYTHON);
     }
