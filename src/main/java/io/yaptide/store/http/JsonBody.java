@@ -53,6 +53,7 @@ public final class JsonBody {
         if (!parsed.isObject()) {
             throw ApiException.badRequest("JSON body must be an object, got " + kind(parsed));
         }
+        TextRules.check("the body", parsed);
         return new JsonBody((ObjectNode) parsed);
     }
 

@@ -2,6 +2,7 @@ package io.yaptide.store.http;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -101,10 +102,10 @@ final class ResultsRoutes {
                 switch (value) {
                     case VALUE_NUMBER_INT -> fields.put(name, p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
                             ? p.getText() : p.getLongValue());
-                    case VALUE_STRING -> fields.put(name, p.getText());
+                    case VALUE_STRING -> fields.put(name, checkedText(p, name));
                     case START_OBJECT, START_ARRAY -> {
                         fields.put(name, value);
-                        p.skipChildren();
+                        skipCheckingText(p, name);
                     }
                     default -> fields.put(name, value);
                 }
@@ -114,11 +115,47 @@ final class ResultsRoutes {
             }
         } catch (JsonParseException e) {
             throw ApiException.badRequest("Malformed JSON in body: " + e.getOriginalMessage().lines().findFirst().orElse("")
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
+        } catch (JsonProcessingException e) {
+            // the parser's limits (number length, nesting depth, name length): the body's fault, as on /tasks
+            throw ApiException.badRequest("Malformed JSON in body: " + e.getOriginalMessage().lines().findFirst().orElse(""));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return fields;
+    }
+
+    /**
+     * Skips the container just opened, refusing NUL characters and unpaired surrogates in its strings
+     * and field names as {@link TextRules} does for other bodies, without making a String of each.
+     */
+    private static void skipCheckingText(JsonParser p, String field) throws IOException {
+        int depth = 1;
+        while (depth > 0) {
+            JsonToken t = p.nextToken();
+            if (t == null) {
+                return; // the caller's next read reports the truncated body
+            }
+            switch (t) {
+                case START_OBJECT, START_ARRAY -> depth++;
+                case END_OBJECT, END_ARRAY -> depth--;
+                case FIELD_NAME, VALUE_STRING -> {
+                    String problem = TextRules.problem(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                    if (problem != null) {
+                        throw ApiException.badRequest("Wrong data provided: " + (t == JsonToken.FIELD_NAME ? "a field name in " : "a string in ")
+                                + field + " " + problem);
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+    }
+
+    private static String checkedText(JsonParser p, String field) throws IOException {
+        String text = p.getText();
+        TextRules.check(field, text);
+        return text;
     }
 
     // ---- users ------------------------------------------------------------------------------------

@@ -85,6 +85,7 @@ public final class YaptideServer implements AutoCloseable {
         });
         Cors cors = new Cors(Set.copyOf(config.corsOrigins()));
         app.before(cors::addHeaders);
+        app.before(TextRules::checkRequest);
         app.options("/", cors::preflight);
         app.options("/*", cors::preflight);
         long max = config.maxBodyBytes();
