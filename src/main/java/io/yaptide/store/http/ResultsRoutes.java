@@ -60,7 +60,8 @@ final class ResultsRoutes {
     // ---- workers ----------------------------------------------------------------------------------
 
     private void store(Context ctx) {
-        byte[] body = JsonBody.readBounded(ctx, maxBodyBytes);
+        // the bytes and the compressed pages decoded from them (never a tree): about twice the body
+        byte[] body = JsonBody.readBounded(ctx, maxBodyBytes, 2);
         Map<String, Object> envelope = envelope(body);
         if (!envelope.keySet().containsAll(List.of("simulation_id", "update_key", "estimators"))) {
             throw ApiException.badRequest("Incomplete JSON data: simulation_id, update_key and estimators are required");

@@ -82,9 +82,15 @@ public final class YaptideServer implements AutoCloseable {
             cfg.jetty.defaultHost = config.host();
             cfg.jetty.defaultPort = config.port();
             cfg.jetty.modifyServer(server -> server.setStopTimeout(STOP_TIMEOUT_MILLIS));
+            // Jetty holds a request with a body until the first body bytes arrive: a declared size
+            // over the limit would wait (for the idle timeout) for bytes it will refuse
+            cfg.jetty.modifyHttpConfiguration(http -> http.setDelayDispatchUntilContent(false));
         });
         Cors cors = new Cors(Set.copyOf(config.corsOrigins()));
         app.before(cors::addHeaders);
+        BodyLimits bodies = new BodyLimits(config.maxBodyBytes(), BodyLimits.defaultBudget());
+        app.before(bodies::check);
+        app.after(bodies::release);
         app.before(TextRules::checkRequest);
         app.options("/", cors::preflight);
         app.options("/*", cors::preflight);
