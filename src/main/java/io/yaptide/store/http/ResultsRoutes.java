@@ -78,12 +78,12 @@ final class ResultsRoutes {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("Wrong data provided: " + e.getMessage());
         }
+        keys.check(simulationId, key, "Simulation does not exist");
         if (estimators.isEmpty()) {
             // the original stored nothing and made the job COMPLETED: a finished job without results
             throw ApiException.badRequest("Wrong data provided: estimators must not be empty; a simulation that produced"
                     + " no results should be reported FAILED through POST /tasks");
         }
-        keys.check(simulationId, key, "Simulation does not exist");
         if (results.storeResultsAndComplete(simulationId, estimators, Instant.now()) == ResultStore.Completion.ALREADY_FINISHED) {
             String state = simulations.findById(simulationId).map(s -> s.state().name()).orElse("finished");
             throw new ApiException(409, "Simulation " + simulationId + " is " + state

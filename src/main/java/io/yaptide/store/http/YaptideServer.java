@@ -92,6 +92,7 @@ public final class YaptideServer implements AutoCloseable {
         app.before(bodies::check);
         app.after(bodies::release);
         app.before(TextRules::checkRequest);
+        app.before(new CrossSiteGuard(Set.copyOf(config.corsOrigins()))::check);
         app.options("/", cors::preflight);
         app.options("/*", cors::preflight);
         long max = config.maxBodyBytes();
