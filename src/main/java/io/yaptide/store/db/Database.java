@@ -20,6 +20,7 @@ import org.jdbi.v3.core.argument.AbstractArgumentFactory;
 import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.config.ConfigRegistry;
 import org.jdbi.v3.core.mapper.ColumnMapper;
+import org.jdbi.v3.core.statement.StatementExceptions;
 
 /**
  * The connection pool and the JDBI handle for one database, PostgreSQL or SQLite.
@@ -56,6 +57,9 @@ public final class Database implements AutoCloseable {
         this.closePool = closePool;
         this.memoryKeeper = memoryKeeper;
         this.jdbi = Jdbi.create(pool);
+        // A failed statement's message names neither its SQL nor its bound values: they include
+        // password and update-key hashes, and the message ends up in the log
+        jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
         registerTimeMapping(jdbi, dialect);
     }
 
@@ -95,6 +99,7 @@ public final class Database implements AutoCloseable {
         p.setProperty("loginTimeout", String.valueOf(CONNECT_TIMEOUT_SECONDS));
         p.setProperty("ApplicationName", "yaptide-store");
         p.setProperty("reWriteBatchedInserts", "true");
+        p.setProperty("logServerErrorDetail", "false");
         return p;
     }
 
@@ -168,6 +173,8 @@ public final class Database implements AutoCloseable {
             config.addDataSourceProperty("ApplicationName", "yaptide-store");
             // Batched inserts become multi-row inserts: the result ingestion path depends on it.
             config.addDataSourceProperty("reWriteBatchedInserts", "true");
+            // the server's DETAIL quotes the row that failed (a unique key's value, a hash): kept out of messages
+            config.addDataSourceProperty("logServerErrorDetail", "false");
         } else {
             config.setDriverClassName("org.sqlite.JDBC");
             sqliteProperties(url).forEach((k, v) -> config.addDataSourceProperty((String) k, v));

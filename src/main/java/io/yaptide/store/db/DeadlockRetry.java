@@ -1,6 +1,5 @@
 package io.yaptide.store.db;
 
-import java.sql.SQLException;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.JdbiException;
 
@@ -34,18 +33,7 @@ public final class DeadlockRetry {
     }
 
     static boolean isTransient(Throwable e) {
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof SQLException sql) {
-                String state = sql.getSQLState();
-                if ("40P01".equals(state) || "40001".equals(state)) {
-                    return true;
-                }
-            }
-            if (c.getCause() == c) {
-                break;
-            }
-        }
-        return false;
+        return SqlErrors.classify(e) == SqlErrors.Kind.RETRYABLE;
     }
 
     private static void backOff(int attempt) {

@@ -74,7 +74,8 @@ public final class NamedStatement {
     /**
      * Runs the statement as its own autocommit statement on a connection from the pool; returns the
      * update count. A connection that cannot be had is JDBI's {@link ConnectionException}, as from
-     * any other store method (the service answers 503 for it).
+     * any other store method (the service answers 503 for it), and so is a connection that drops
+     * during the statement (a restart of PostgreSQL): both are classified by {@link SqlErrors}.
      */
     public int executeUpdate(Database db, Parameters parameters) {
         Connection connection;
@@ -89,7 +90,21 @@ public final class NamedStatement {
             }
             return statement.executeUpdate();
         } catch (SQLException e) {
-            throw new IllegalStateException("statement failed: " + e.getMessage(), e);
+            throw failure(e);
         }
+    }
+
+    /**
+     * The failure as the callers map it: unavailable (503), data the database refuses (400), or a
+     * defect (500). The message carries the SQLSTATE only, never the driver's text, which may quote
+     * bound values (an update key's hash).
+     */
+    static RuntimeException failure(SQLException e) {
+        return switch (SqlErrors.classify(e)) {
+            case UNAVAILABLE -> new DatabaseUnavailableException("the database connection failed during a statement"
+                    + " (SQLSTATE " + e.getSQLState() + ")", e);
+            case INVALID_DATA -> new InvalidDataException("the database refused a value (SQLSTATE " + e.getSQLState() + ")", e);
+            default -> new IllegalStateException("statement failed (SQLSTATE " + e.getSQLState() + ")", e);
+        };
     }
 }

@@ -17,6 +17,7 @@ final class AuthRoutes {
     private final UserStore users;
     private final Authenticator auth;
     private final long maxBodyBytes;
+    private final LoginThrottle throttle = new LoginThrottle(java.time.Clock.systemUTC());
 
     AuthRoutes(UserStore users, Authenticator auth, long maxBodyBytes) {
         this.users = users;
@@ -61,10 +62,14 @@ final class AuthRoutes {
         body.requireKeys("username", "password");
         String username = body.string("username");
         String password = body.string("password");
+        String address = ctx.req().getRemoteAddr();
+        throttle.check(ctx, username, address);
         Optional<PasswordUser> user = users.authenticate(username, password);
         if (user.isEmpty()) {
+            throttle.failed(username, address);
             throw new ApiException(401, "Invalid login or password");
         }
+        throttle.succeeded(username);
         Tokens.Issued access = auth.tokens().issue(user.get(), Tokens.Kind.ACCESS);
         Tokens.Issued refresh = auth.tokens().issue(user.get(), Tokens.Kind.REFRESH);
         Authenticator.setCookie(ctx, Authenticator.ACCESS_COOKIE, access);
@@ -87,6 +92,7 @@ final class AuthRoutes {
     }
 
     private void logOut(Context ctx) {
+        auth.revoke(ctx);
         Authenticator.clearCookie(ctx, Authenticator.ACCESS_COOKIE);
         Authenticator.clearCookie(ctx, Authenticator.REFRESH_COOKIE);
         Reply.send(ctx, 200, "User logged out");

@@ -16,6 +16,7 @@ public final class Authenticator {
 
     private final Tokens tokens;
     private final UserStore users;
+    private final RevokedTokens revoked = new RevokedTokens();
 
     public Authenticator(Tokens tokens, UserStore users) {
         this.tokens = tokens;
@@ -43,8 +44,31 @@ public final class Authenticator {
             throw new ApiException(403, (kind == Tokens.Kind.REFRESH ? "Log in again. " : "Refresh access token. ")
                     + e.getMessage());
         }
-        return users.findById(subject.userId()).filter(subject::matches)
+        if (revoked.isRevoked(token)) {
+            throw new ApiException(403, (kind == Tokens.Kind.REFRESH ? "Log in again. " : "Refresh access token. ")
+                    + "Token revoked by logout.");
+        }
+        User user = users.findById(subject.userId())
+                .filter(u -> u.id() == subject.userId() && u.username().equals(subject.username()))
                 .orElseThrow(() -> new ApiException(403, "User not found"));
+        if (!tokens.matches(subject, user)) {
+            throw new ApiException(403, "Log in again. The password changed since this token was issued.");
+        }
+        return user;
+    }
+
+    /**
+     * Logout: the tokens in the cookies stop working at once, not only when they expire. Kept in
+     * memory until they expire (a token lives at most the refresh lifetime), so a restart, which
+     * with a generated secret ends every token anyway, forgets them; see docs/faults.md.
+     */
+    public void revoke(Context ctx) {
+        for (String cookie : new String[] {ACCESS_COOKIE, REFRESH_COOKIE}) {
+            String token = ctx.cookie(cookie);
+            if (token != null && !token.isEmpty()) {
+                revoked.revoke(token, tokens.expiresAt(token));
+            }
+        }
     }
 
     /** Sets a token cookie as the original does: http-only, SameSite=Lax, expiring with the token. */

@@ -32,13 +32,13 @@ public final class JsonBody {
      * counting), 400 when empty, malformed or not a JSON object.
      */
     public static JsonBody read(Context ctx, long maxBytes) {
-        byte[] bytes = readBounded(ctx, maxBytes);
+        byte[] bytes = readBounded(ctx, maxBytes, TREE_MEMORY_FACTOR);
         if (bytes.length == 0) {
             throw ApiException.badRequest("No JSON in body");
         }
         JsonNode parsed;
         try {
-            parsed = Reply.JSON.readTree(bytes);
+            parsed = TREE.readTree(bytes);
         } catch (JsonParseException e) {
             throw ApiException.badRequest("Malformed JSON in body: " + e.getOriginalMessage().lines().findFirst().orElse("")
                     + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
@@ -53,16 +53,37 @@ public final class JsonBody {
         if (!parsed.isObject()) {
             throw ApiException.badRequest("JSON body must be an object, got " + kind(parsed));
         }
+        TextRules.check("the body", parsed);
         return new JsonBody((ObjectNode) parsed);
     }
 
-    static byte[] readBounded(Context ctx, long maxBytes) {
+    /**
+     * Tokens a body parsed into a tree may have: a tree takes tens of bytes per token, so 2 million
+     * bound it to about 100 MB, where an array of 50 million small numbers (100 MB of JSON) would
+     * take over a gigabyte. Editor projects and input files have far fewer tokens.
+     */
+    static final long MAX_TREE_TOKENS = 2_000_000;
+    /** Heap a body parsed into a tree takes, as a multiple of its bytes, for the memory budget. */
+    static final int TREE_MEMORY_FACTOR = 3;
+    private static final com.fasterxml.jackson.databind.ObjectMapper TREE = new com.fasterxml.jackson.databind.ObjectMapper(
+            com.fasterxml.jackson.core.JsonFactory.builder().streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints
+                    .builder().maxTokenCount(MAX_TREE_TOKENS).build()).build());
+
+    /**
+     * The body's bytes, at most {@code maxBytes}, with room for {@code memoryFactor} times its size
+     * reserved in the service's memory budget until the request ends ({@link BodyLimits}).
+     */
+    static byte[] readBounded(Context ctx, long maxBytes, int memoryFactor) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > maxBytes) {
             throw tooLarge(declared, maxBytes);
         }
+        BodyLimits limits = ctx.attribute(BodyLimits.ATTRIBUTE);
         try (InputStream in = ctx.req().getInputStream()) {
             if (declared > 0) {
+                if (limits != null) {
+                    limits.reserve(ctx, declared * memoryFactor);
+                }
                 // the usual case: read exactly what was declared, then make sure nothing follows
                 byte[] body = in.readNBytes((int) declared);
                 if (body.length == declared && in.read() >= 0) {
@@ -71,12 +92,19 @@ public final class JsonBody {
                 return body;
             }
             byte[] buffer = new byte[8192];
+            if (limits != null) {
+                limits.reserve(ctx, (long) buffer.length * memoryFactor);
+            }
             int size = 0;
             while (true) {
                 if (size == buffer.length) {
                     long grown = Math.min((long) buffer.length * 2, maxBytes + 1);
                     if (grown <= buffer.length) {
                         throw tooLarge(size, maxBytes);
+                    }
+                    if (limits != null) {
+                        // a body of unknown size: room as it grows
+                        limits.reserve(ctx, (grown - buffer.length) * memoryFactor);
                     }
                     buffer = Arrays.copyOf(buffer, (int) grown);
                 }
@@ -95,7 +123,7 @@ public final class JsonBody {
         }
     }
 
-    private static ApiException tooLarge(long size, long maxBytes) {
+    static ApiException tooLarge(long size, long maxBytes) {
         return new ApiException(413, "Request body too large: " + (size > maxBytes ? "more than " + maxBytes : size)
                 + " bytes; the limit is " + maxBytes + " bytes (" + HttpConfig.ENV_MAX_BODY_BYTES + ")");
     }

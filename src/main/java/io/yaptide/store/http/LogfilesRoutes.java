@@ -37,6 +37,13 @@ final class LogfilesRoutes {
         long simulationId = body.integer("simulation_id");
         String key = body.string("update_key");
         var logfiles = body.object("logfiles");
+        // a log file is text (the original's workers send each file's content as a string): anything
+        // else would be stored and served back as something no reader of a log expects
+        logfiles.fields().forEachRemaining(f -> {
+            if (!f.getValue().isTextual()) {
+                throw JsonBody.wrongType("logfiles." + f.getKey(), "the file's text", f.getValue());
+            }
+        });
         keys.check(simulationId, key, "Simulation does not exist");
         results.storeLogfiles(simulationId, Payload.ofJson(logfiles));
         Reply.send(ctx, 202, "Log files saved");

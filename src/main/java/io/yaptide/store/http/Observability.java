@@ -143,7 +143,8 @@ public final class Observability implements AutoCloseable {
     private static String route(Context ctx) {
         try {
             String path = ctx.endpointHandlerPath();
-            return path == null || path.isEmpty() || path.equals("*") ? UNMATCHED : path;
+            // route templates start with '/'; Javalin names a request no route matched in words
+            return path == null || !path.startsWith("/") ? UNMATCHED : path;
         } catch (RuntimeException e) {
             return UNMATCHED;
         }

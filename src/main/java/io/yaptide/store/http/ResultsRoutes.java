@@ -2,6 +2,7 @@ package io.yaptide.store.http;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -61,7 +62,8 @@ final class ResultsRoutes {
     // ---- workers ----------------------------------------------------------------------------------
 
     private void store(Context ctx) {
-        byte[] body = JsonBody.readBounded(ctx, maxBodyBytes);
+        // the bytes and the compressed pages decoded from them (never a tree): about twice the body
+        byte[] body = JsonBody.readBounded(ctx, maxBodyBytes, 2);
         Map<String, Object> envelope = envelope(body);
         if (!envelope.keySet().containsAll(List.of("simulation_id", "update_key", "estimators"))) {
             throw ApiException.badRequest("Incomplete JSON data: simulation_id, update_key and estimators are required");
@@ -79,8 +81,17 @@ final class ResultsRoutes {
             throw ApiException.badRequest("Wrong data provided: " + e.getMessage());
         }
         keys.check(simulationId, key, "Simulation does not exist");
-        results.storeResults(simulationId, shownNames(simulationId, estimators));
-        simulations.update(simulationId, new SimulationUpdate(JobState.COMPLETED, Instant.now(), null, null, null, null));
+        if (estimators.isEmpty()) {
+            // the original stored nothing and made the job COMPLETED: a finished job without results
+            throw ApiException.badRequest("Wrong data provided: estimators must not be empty; a simulation that produced"
+                    + " no results should be reported FAILED through POST /tasks");
+        }
+        if (results.storeResultsAndComplete(simulationId, shownNames(simulationId, estimators), Instant.now())
+                == ResultStore.Completion.ALREADY_FINISHED) {
+            String state = simulations.findById(simulationId).map(s -> s.state().name()).orElse("finished");
+            throw new ApiException(409, "Simulation " + simulationId + " is " + state
+                    + " already; its state and results stay as they are");
+        }
         Reply.send(ctx, 202, "Results saved");
     }
 
@@ -117,10 +128,10 @@ final class ResultsRoutes {
                 switch (value) {
                     case VALUE_NUMBER_INT -> fields.put(name, p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
                             ? p.getText() : p.getLongValue());
-                    case VALUE_STRING -> fields.put(name, p.getText());
+                    case VALUE_STRING -> fields.put(name, checkedText(p, name));
                     case START_OBJECT, START_ARRAY -> {
                         fields.put(name, value);
-                        p.skipChildren();
+                        skipCheckingText(p, name);
                     }
                     default -> fields.put(name, value);
                 }
@@ -130,11 +141,47 @@ final class ResultsRoutes {
             }
         } catch (JsonParseException e) {
             throw ApiException.badRequest("Malformed JSON in body: " + e.getOriginalMessage().lines().findFirst().orElse("")
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
+        } catch (JsonProcessingException e) {
+            // the parser's limits (number length, nesting depth, name length): the body's fault, as on /tasks
+            throw ApiException.badRequest("Malformed JSON in body: " + e.getOriginalMessage().lines().findFirst().orElse(""));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return fields;
+    }
+
+    /**
+     * Skips the container just opened, refusing NUL characters and unpaired surrogates in its strings
+     * and field names as {@link TextRules} does for other bodies, without making a String of each.
+     */
+    private static void skipCheckingText(JsonParser p, String field) throws IOException {
+        int depth = 1;
+        while (depth > 0) {
+            JsonToken t = p.nextToken();
+            if (t == null) {
+                return; // the caller's next read reports the truncated body
+            }
+            switch (t) {
+                case START_OBJECT, START_ARRAY -> depth++;
+                case END_OBJECT, END_ARRAY -> depth--;
+                case FIELD_NAME, VALUE_STRING -> {
+                    String problem = TextRules.problem(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                    if (problem != null) {
+                        throw ApiException.badRequest("Wrong data provided: " + (t == JsonToken.FIELD_NAME ? "a field name in " : "a string in ")
+                                + field + " " + problem);
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+    }
+
+    private static String checkedText(JsonParser p, String field) throws IOException {
+        String text = p.getText();
+        TextRules.check(field, text);
+        return text;
     }
 
     // ---- users ------------------------------------------------------------------------------------

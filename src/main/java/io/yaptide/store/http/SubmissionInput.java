@@ -32,8 +32,7 @@ record SubmissionInput(SimulatorType simType, InputType inputType, int taskCount
     private static final Pattern NSTAT = Pattern.compile("NSTAT\\s*\\d*\\s*\\d*");
 
     int primariesPerTask() {
-        long perTask = allPrimaries / taskCount;
-        return (int) Math.min(Integer.MAX_VALUE, perTask);
+        return Math.toIntExact(allPrimaries / taskCount); // parse() refuses a share beyond an int
     }
 
     static SubmissionInput parse(JsonBody body) {
@@ -52,7 +51,7 @@ record SubmissionInput(SimulatorType simType, InputType inputType, int taskCount
         }
         String inputTypeText = body.string("input_type").toLowerCase(Locale.ROOT);
         ObjectNode stored = Reply.JSON.createObjectNode();
-        return switch (inputTypeText) {
+        SubmissionInput input = switch (inputTypeText) {
             case "editor" -> {
                 ObjectNode project = requireObject(body, "input_json", "editor");
                 long primaries = editorPrimaries(project);
@@ -76,6 +75,16 @@ record SubmissionInput(SimulatorType simType, InputType inputType, int taskCount
             default -> throw ApiException.badRequest("Wrong data provided: unknown input_type '" + body.string("input_type")
                     + "'; use editor (with input_json) or files (with input_files)");
         };
+        // each task's requested_primaries is an INTEGER column: a larger share is refused, not clamped
+        if (input.allPrimaries() < 0) {
+            throw ApiException.badRequest("Wrong data provided: the number of primaries must not be negative, got "
+                    + input.allPrimaries());
+        }
+        if (input.allPrimaries() / input.taskCount() > Integer.MAX_VALUE) {
+            throw ApiException.badRequest("Wrong data provided: " + input.allPrimaries() + " primaries over " + input.taskCount()
+                    + " task(s) is more than " + Integer.MAX_VALUE + " per task");
+        }
+        return input;
     }
 
     /**

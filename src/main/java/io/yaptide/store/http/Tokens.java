@@ -25,6 +25,11 @@ import javax.crypto.spec.SecretKeySpec;
 public final class Tokens {
     static final String USERNAME_CLAIM = "usr";
     static final String PROVIDER_CLAIM = "prv";
+    /**
+     * A keyed fingerprint of the password hash the token was issued under: a new password (any
+     * process, the CLI included) changes the hash, and every token issued before stops matching.
+     */
+    static final String CREDENTIAL_CLAIM = "crd";
 
     public enum Kind { ACCESS, REFRESH }
 
@@ -39,6 +44,7 @@ public final class Tokens {
         }
     }
 
+    private final byte[] fingerprintKey;
     private final Algorithm accessKey;
     private final Algorithm refreshKey;
     private final JWTVerifier accessVerifier;
@@ -48,6 +54,7 @@ public final class Tokens {
     private final Clock clock;
 
     public Tokens(byte[] secret, Duration accessTtl, Duration refreshTtl, Clock clock) {
+        this.fingerprintKey = derive(secret, "yaptide credential fingerprint");
         this.accessKey = Algorithm.HMAC256(derive(secret, "yaptide access token"));
         this.refreshKey = Algorithm.HMAC256(derive(secret, "yaptide refresh token"));
         this.accessVerifier = JWT.require(accessKey).build();
@@ -62,10 +69,27 @@ public final class Tokens {
      * to the next user it creates (its rowids are not AUTOINCREMENT), so a token kept by a user who
      * deleted the account would open the next one. The name and provider bind the token to the account.
      */
-    public record Subject(long userId, String username, String authProvider) {
-        public boolean matches(User user) {
-            return user.id() == userId && user.username().equals(username)
-                    && user.authProvider().dbValue().equals(authProvider);
+    public record Subject(long userId, String username, String authProvider, String credential) {
+    }
+
+    /** True if the token's subject is this account, with the password it had when the token was issued. */
+    public boolean matches(Subject subject, User user) {
+        return user.id() == subject.userId() && user.username().equals(subject.username())
+                && user.authProvider().dbValue().equals(subject.authProvider())
+                && credentialOf(user).equals(subject.credential());
+    }
+
+    private String credentialOf(User user) {
+        if (!(user instanceof io.yaptide.store.users.PasswordUser p) || p.passwordHash() == null) {
+            return "";
+        }
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(fingerprintKey, "HmacSHA256"));
+            byte[] full = mac.doFinal(p.passwordHash().getBytes(StandardCharsets.UTF_8));
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(full, 12));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available in this JDK", e);
         }
     }
 
@@ -81,6 +105,9 @@ public final class Tokens {
                 .withSubject(Long.toString(user.id()))
                 .withClaim(USERNAME_CLAIM, user.username())
                 .withClaim(PROVIDER_CLAIM, user.authProvider().dbValue())
+                .withClaim(CREDENTIAL_CLAIM, credentialOf(user))
+                // unique per token: a token issued in the same second as a revoked one is not revoked with it
+                .withJWTId(java.util.UUID.randomUUID().toString())
                 .withIssuedAt(Date.from(now))
                 .withExpiresAt(Date.from(expires))
                 .sign(kind == Kind.ACCESS ? accessKey : refreshKey);
@@ -94,14 +121,25 @@ public final class Tokens {
             String subject = jwt.getSubject();
             String username = jwt.getClaim(USERNAME_CLAIM).asString();
             String provider = jwt.getClaim(PROVIDER_CLAIM).asString();
-            if (subject == null || username == null || provider == null) {
+            String credential = jwt.getClaim(CREDENTIAL_CLAIM).asString();
+            if (subject == null || username == null || provider == null || credential == null) {
                 throw new InvalidToken("Invalid token.");
             }
-            return new Subject(Long.parseLong(subject), username, provider);
+            return new Subject(Long.parseLong(subject), username, provider, credential);
         } catch (TokenExpiredException e) {
             throw new InvalidToken("Signature expired.");
         } catch (JWTVerificationException | NumberFormatException e) {
             throw new InvalidToken("Invalid token.");
+        }
+    }
+
+    /** When a token expires, read without verifying (for revocation only; null if unreadable). */
+    java.time.Instant expiresAt(String token) {
+        try {
+            Date exp = JWT.decode(token).getExpiresAt();
+            return exp == null ? null : exp.toInstant();
+        } catch (com.auth0.jwt.exceptions.JWTDecodeException e) {
+            return null;
         }
     }
 

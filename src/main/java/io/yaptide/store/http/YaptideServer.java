@@ -7,6 +7,8 @@ import io.yaptide.store.clusters.ClusterStore;
 import io.yaptide.store.config.OpsConfig;
 import io.yaptide.store.db.Database;
 import io.yaptide.store.db.DatabaseUnavailableException;
+import io.yaptide.store.db.InvalidDataException;
+import io.yaptide.store.db.SqlErrors;
 import io.yaptide.store.dispatch.Dispatcher;
 import io.yaptide.store.dispatch.DummySimulator;
 import io.yaptide.store.dispatch.ExternalWorkers;
@@ -108,11 +110,19 @@ public final class YaptideServer implements AutoCloseable {
             cfg.jetty.defaultPort = config.port();
             cfg.jetty.modifyServer(server -> server.setStopTimeout(STOP_TIMEOUT_MILLIS));
             observability.configure(cfg);
+            // Jetty holds a request with a body until the first body bytes arrive: a declared size
+            // over the limit would wait (for the idle timeout) for bytes it will refuse
+            cfg.jetty.modifyHttpConfiguration(http -> http.setDelayDispatchUntilContent(false));
         });
         observability.register(app);
         Cors cors = new Cors(Set.copyOf(config.corsOrigins()));
         app.before(ctx -> Reply.vary(ctx, "Accept-Encoding")); // Javalin may compress any answer
         app.before(cors::addHeaders);
+        BodyLimits bodies = new BodyLimits(config.maxBodyBytes(), BodyLimits.defaultBudget());
+        app.before(bodies::check);
+        app.after(bodies::release);
+        app.before(TextRules::checkRequest);
+        app.before(new CrossSiteGuard(Set.copyOf(config.corsOrigins()))::check);
         app.options("/", cors::preflight);
         app.options("/*", cors::preflight);
         long max = config.maxBodyBytes();
@@ -185,9 +195,16 @@ public final class YaptideServer implements AutoCloseable {
         app.exception(HttpResponseException.class, (e, ctx) -> Reply.send(ctx, e.getStatus(), e.getMessage()));
         app.exception(DatabaseUnavailableException.class, (e, ctx) -> unavailable(ctx, e));
         app.exception(ConnectionException.class, (e, ctx) -> unavailable(ctx, e));
+        app.exception(InvalidDataException.class, (e, ctx) -> invalidData(ctx));
         app.exception(Exception.class, (e, ctx) -> {
-            LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-            Reply.send(ctx, 500, "Internal server error");
+            switch (SqlErrors.classify(e)) {
+                case UNAVAILABLE -> unavailable(ctx, e);
+                case INVALID_DATA -> invalidData(ctx);
+                default -> {
+                    LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+                    Reply.send(ctx, 500, "Internal server error");
+                }
+            }
         });
         app.error(404, ctx -> {
             if (ctx.attribute(Reply.ANSWERED) == null) {
@@ -201,9 +218,27 @@ public final class YaptideServer implements AutoCloseable {
         });
     }
 
+    /** Seconds a client is asked to wait after a 503: the pool reconnects within that once the database is back. */
+    static final int RETRY_AFTER_SECONDS = 1;
+
     private static void unavailable(Context ctx, Exception e) {
-        LOG.error("database unavailable during {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+        // the exception's class only: a driver's message may quote the statement's values
+        LOG.error("database unavailable during {} {}: {}", ctx.method(), ctx.path(), rootClass(e));
+        ctx.header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
         Reply.send(ctx, 503, "Database unavailable; try again later");
+    }
+
+    private static void invalidData(Context ctx) {
+        Reply.send(ctx, 400, "Wrong data provided: a value the database cannot store (text with a NUL character,"
+                + " or a number out of range)");
+    }
+
+    private static String rootClass(Throwable e) {
+        Throwable c = e;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c.getClass().getName() + (c instanceof java.sql.SQLException sql ? " SQLSTATE " + sql.getSQLState() : "");
     }
 
     private static void openApi(Context ctx) {

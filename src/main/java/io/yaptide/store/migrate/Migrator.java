@@ -186,12 +186,50 @@ public final class Migrator {
                 notes.add(adoption.note());
             }
             List<String> ids = ids(fromIdx + 1, toIdx + 1);
-            if (!ids.isEmpty()) {
-                runLiquibase(c, lb -> lb.update(ids.size(), new Contexts(), new LabelExpression()));
-            }
+            applyRecognisingHalfRecorded(c, toIdx, notes);
             notes.addAll(checkForeignKeys(c));
             return new Outcome(label(from), label(currentOn(c)), ids, notes);
         });
+    }
+
+    /**
+     * Applies the revisions after the current one up to {@code toIdx}. Liquibase commits a
+     * revision's change, then its changelog record, in two transactions: a process killed between
+     * the two left the change made but the revision unrecorded, and every later upgrade failed on
+     * it ("relation ... already exists"). So when a revision fails, the live schema is compared with
+     * what that revision makes: if they are the same, the revision was applied and only its record
+     * is missing; it is recorded (as run, with a note) and the upgrade goes on. Any other failure
+     * is the failure. Costs nothing on the usual path: the comparison runs only after a failure.
+     */
+    private void applyRecognisingHalfRecorded(Connection c, int toIdx, List<String> notes)
+            throws SQLException, LiquibaseException {
+        while (true) {
+            int next = indexOf(currentOn(c)) + 1;
+            if (next > toIdx) {
+                return;
+            }
+            try {
+                runLiquibase(c, lb -> lb.update(toIdx - next + 1, new Contexts(), new LabelExpression()));
+                return;
+            } catch (LiquibaseException e) {
+                int failed = indexOf(currentOn(c)) + 1;
+                String id = revisions().get(failed).id();
+                if (!schemaIsAt(c, id)) {
+                    throw e;
+                }
+                runLiquibase(c, lb -> lb.markNextChangeSetRan(new Contexts(), new LabelExpression()));
+                notes.add("Note: revision " + id + " had been applied but not recorded (an upgrade stopped between"
+                        + " the two); the schema matches it, so it is recorded now");
+            }
+        }
+    }
+
+    private boolean schemaIsAt(Connection c, String revision) throws SQLException {
+        if (!c.getAutoCommit()) {
+            c.rollback(); // a PostgreSQL transaction aborted by the failed statement is of no further use
+        }
+        SchemaSnapshot live = SchemaSnapshot.read(c, url.isPostgres());
+        return live.differencesFrom(ExpectedSchema.at(url, revision), url.isPostgres()).isEmpty();
     }
 
     /** Downgrades to {@code target} (a revision id, "-N" or "base"); null means one step. */

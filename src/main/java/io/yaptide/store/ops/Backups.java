@@ -77,15 +77,16 @@ public final class Backups {
         Path dir = file.toAbsolutePath().getParent();
         try {
             Files.createDirectories(dir);
-            // Claim the name atomically, so that two backups at once (two upgrades racing) never share a file.
-            Files.createFile(file);
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-            throw new OpsException(file + " exists already; choose another file name or remove it");
         } catch (IOException e) {
-            throw new OpsException("cannot create " + file + ": " + e.getMessage(), e);
+            throw new OpsException("cannot create " + dir + ": " + e.getMessage(), e);
         }
+        // Nothing appears under the final name before the backup is verified: a kill leaves at most
+        // a hidden partial file, which the next run removes (naming it) once its process is gone.
+        if (Files.exists(file)) {
+            throw new OpsException(file + " exists already; choose another file name or remove it");
+        }
+        removeLeftoverPartials(dir, file, progress);
         Path tmp = dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".partial");
-        boolean done = false;
         try {
             Files.deleteIfExists(tmp);
             BackupManifest manifest;
@@ -100,19 +101,23 @@ public final class Backups {
                 }
                 manifest = portable(url, tmp, revision, progress);
             }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try {
+                // a hard link appears atomically and never replaces: of two backups to one name, one wins
+                Files.createLink(file, tmp);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                throw new OpsException(file + " exists already (written by another backup meanwhile); this one is discarded");
+            } catch (UnsupportedOperationException e) {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.deleteIfExists(tmp);
             manifest = withBytes(manifest, Files.size(file));
             manifest.writeFor(file);
-            done = true;
             return new Result(file, manifest);
         } catch (IOException e) {
             throw new OpsException("backup to " + file + " failed: " + e.getMessage(), e);
         } finally {
             try {
                 Files.deleteIfExists(tmp);
-                if (!done) {
-                    Files.deleteIfExists(file); // the claimed name: an unverified backup is never left behind
-                }
             } catch (IOException ignored) {
                 // nothing left to clean
             }
@@ -129,6 +134,32 @@ public final class Backups {
     }
 
     // ---- SQLite ---------------------------------------------------------------------------------
+
+    /** Partial files of earlier backups to this name whose process is gone (killed): removed, and named. */
+    private static void removeLeftoverPartials(Path dir, Path file, Consumer<String> progress) {
+        String prefix = "." + file.getFileName() + ".";
+        try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
+            for (Path p : entries.toList()) {
+                String name = p.getFileName().toString();
+                if (!name.startsWith(prefix) || !name.endsWith(".partial")) {
+                    continue;
+                }
+                String pid = name.substring(prefix.length(), name.length() - ".partial".length());
+                boolean alive;
+                try {
+                    alive = ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                if (!alive) {
+                    Files.deleteIfExists(p);
+                    progress.accept("removed " + p + ", a partial backup left by process " + pid + ", which ended before finishing");
+                }
+            }
+        } catch (IOException e) {
+            progress.accept("could not look for partial backups in " + dir + ": " + e.getMessage());
+        }
+    }
 
     private static BackupManifest sqliteCopy(DatabaseUrl url, Path tmp, String revision, Consumer<String> progress) {
         progress.accept("copying " + url + " with VACUUM INTO (consistent while in use)");

@@ -5,6 +5,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -47,15 +48,32 @@ final class ToolProcess {
      * Runs a command, handing each stdout line to {@code stdout} and each stderr line to
      * {@code stderr}; fails with the last stderr lines when the exit code is not 0.
      */
+    /**
+     * Runs the tool under a watchdog shell that kills it when this process dies: the shell's stdin
+     * is a pipe we hold open while the tool runs, and a background reader of it kills the tool at
+     * end-of-file, which a {@code kill -9} of the JVM causes (the kernel closes the pipe). Without
+     * it, {@code pg_dump} went on running after the CLI was killed. (The pipe is passed to the
+     * reader as descriptor 3: a non-interactive shell gives background commands /dev/null as stdin.)
+     */
+    static List<String> diesWithParent(List<String> command) {
+        if (!Files.isExecutable(Path.of("/bin/sh"))) {
+            return command;
+        }
+        List<String> wrapped = new java.util.ArrayList<>(List.of("/bin/sh", "-c",
+                "exec 3<&0; \"$@\" </dev/null 3<&- & tool=$!; (cat <&3 >/dev/null; kill -9 $tool 2>/dev/null) >/dev/null 2>&1 & exec 3<&-; wait $tool", "sh"));
+        wrapped.addAll(command);
+        return wrapped;
+    }
+
     static void run(List<String> command, Map<String, String> env, Consumer<String> stdout, Consumer<String> stderr) {
-        ProcessBuilder pb = new ProcessBuilder(command);
+        ProcessBuilder pb = new ProcessBuilder(diesWithParent(command));
         pb.environment().clear();
         pb.environment().putAll(env);
         Deque<String> lastErrors = new ArrayDeque<>();
         boolean[] sawError = {false};
         try {
             Process p = pb.start();
-            p.getOutputStream().close();
+            // stdin stays open while the tool runs: its closing is the watchdog's signal
             Thread errReader = new Thread(() -> {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
                     String line;
@@ -91,6 +109,7 @@ final class ToolProcess {
                 }
             }
             int code = p.waitFor();
+            p.getOutputStream().close();
             errReader.join();
             if (code != 0) {
                 String name = Path.of(command.get(0)).getFileName().toString();

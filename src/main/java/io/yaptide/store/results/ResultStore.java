@@ -2,6 +2,10 @@ package io.yaptide.store.results;
 
 import io.yaptide.store.db.Database;
 import io.yaptide.store.results.ResultSetCodec.EstimatorPages;
+import io.yaptide.store.simulations.JobState;
+import io.yaptide.store.simulations.SimulationStore;
+import io.yaptide.store.simulations.SimulationUpdate;
+import java.time.Instant;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -41,9 +45,11 @@ public final class ResultStore {
     private static final String ESTIMATOR_COLUMNS = "SELECT id, simulation_id, name, compressed_data FROM \"Estimator\" ";
 
     private final Database db;
+    private final SimulationStore simulations;
 
     public ResultStore(Database db) {
         this.db = db;
+        this.simulations = new SimulationStore(db);
     }
 
     /**
@@ -55,6 +61,43 @@ public final class ResultStore {
      * @throws IllegalArgumentException if an estimator lists a page number twice
      */
     public void storeResults(long simulationId, List<EstimatorResult> estimators) {
+        checkPages(estimators);
+        db.jdbi().useTransaction(h -> {
+            lockSimulation(h, simulationId);
+            writeResults(h, simulationId, estimators);
+        });
+    }
+
+    /** What became of a worker's final result set. */
+    public enum Completion {
+        /** Stored, and the simulation is COMPLETED. */
+        COMPLETED,
+        /** The simulation had finished already (COMPLETED, FAILED or CANCELED): nothing was written. */
+        ALREADY_FINISHED
+    }
+
+    /**
+     * A worker's final result set: stored and the simulation made COMPLETED in one transaction, so
+     * a crash leaves either both or neither (never a whole result set on a PENDING job). A
+     * simulation that has finished already keeps its state and its results.
+     *
+     * @throws NoSuchElementException if there is no such simulation
+     * @throws IllegalArgumentException if an estimator lists a page number twice
+     */
+    public Completion storeResultsAndComplete(long simulationId, List<EstimatorResult> estimators, Instant endTime) {
+        checkPages(estimators);
+        return db.jdbi().inTransaction(h -> {
+            // the state rule's own statement: it also takes the row lock the writes below rely on
+            if (!simulations.update(h, simulationId, new SimulationUpdate(JobState.COMPLETED, endTime, null, null, null, null))) {
+                lockSimulation(h, simulationId); // throws when there is no such simulation
+                return Completion.ALREADY_FINISHED;
+            }
+            writeResults(h, simulationId, estimators);
+            return Completion.COMPLETED;
+        });
+    }
+
+    private static void checkPages(List<EstimatorResult> estimators) {
         for (EstimatorResult e : estimators) {
             Set<Integer> seen = new HashSet<>();
             for (EstimatorResult.PageData page : e.pages()) {
@@ -63,35 +106,35 @@ public final class ResultStore {
                 }
             }
         }
-        db.jdbi().useTransaction(h -> {
-            lockSimulation(h, simulationId);
-            Map<Long, EstimatorResult> inserted = new LinkedHashMap<>();
-            for (EstimatorResult e : estimators) {
-                // the simulator's name identifies an estimator (the original's file_name); the shown name may repeat
-                h.createUpdate("DELETE FROM \"Estimator\" WHERE simulation_id = :sim AND file_name = :fileName")
-                        .bind("sim", simulationId).bind("fileName", e.fileName()).execute();
-                inserted.values().removeIf(earlier -> earlier.fileName().equals(e.fileName()));
-                long id = h.createQuery("""
-                                INSERT INTO "Estimator" (simulation_id, name, file_name, compressed_data)
-                                VALUES (:sim, :name, :fileName, :data) RETURNING id""")
-                        .bind("sim", simulationId).bind("name", e.name()).bind("fileName", e.fileName())
-                        .bind("data", bytes(e.metadata()))
-                        .mapTo(Long.class).one();
-                inserted.put(id, e);
+    }
+
+    private static void writeResults(Handle h, long simulationId, List<EstimatorResult> estimators) {
+        Map<Long, EstimatorResult> inserted = new LinkedHashMap<>();
+        for (EstimatorResult e : estimators) {
+            // the simulator's name identifies an estimator (the original's file_name); the shown name may repeat
+            h.createUpdate("DELETE FROM \"Estimator\" WHERE simulation_id = :sim AND file_name = :fileName")
+                    .bind("sim", simulationId).bind("fileName", e.fileName()).execute();
+            inserted.values().removeIf(earlier -> earlier.fileName().equals(e.fileName()));
+            long id = h.createQuery("""
+                            INSERT INTO "Estimator" (simulation_id, name, file_name, compressed_data)
+                            VALUES (:sim, :name, :fileName, :data) RETURNING id""")
+                    .bind("sim", simulationId).bind("name", e.name()).bind("fileName", e.fileName())
+                    .bind("data", bytes(e.metadata()))
+                    .mapTo(Long.class).one();
+            inserted.put(id, e);
+        }
+        PreparedBatch batch = h.prepareBatch("""
+                INSERT INTO "Page" (estimator_id, page_number, page_name, page_dimension, compressed_data)
+                VALUES (:est, :n, :pageName, :dimension, :data)""");
+        for (Map.Entry<Long, EstimatorResult> entry : inserted.entrySet()) {
+            for (EstimatorResult.PageData page : entry.getValue().pages()) {
+                batch.bind("est", entry.getKey()).bind("n", page.pageNumber()).bind("pageName", page.pageName())
+                        .bind("dimension", page.dimension()).bind("data", page.data().compressed()).add();
             }
-            PreparedBatch batch = h.prepareBatch("""
-                    INSERT INTO "Page" (estimator_id, page_number, page_name, page_dimension, compressed_data)
-                    VALUES (:est, :n, :pageName, :dimension, :data)""");
-            for (Map.Entry<Long, EstimatorResult> entry : inserted.entrySet()) {
-                for (EstimatorResult.PageData page : entry.getValue().pages()) {
-                    batch.bind("est", entry.getKey()).bind("n", page.pageNumber()).bind("pageName", page.pageName())
-                            .bind("dimension", page.dimension()).bind("data", page.data().compressed()).add();
-                }
-            }
-            if (batch.size() > 0) {
-                batch.execute();
-            }
-        });
+        }
+        if (batch.size() > 0) {
+            batch.execute();
+        }
     }
 
     /** A page as {@code GET /estimators} lists it: no data. */

@@ -348,6 +348,16 @@ public final class SimulationStore {
         });
     }
 
+    /**
+     * The state rule of {@link #update} for the Simulation row alone, inside a caller's transaction
+     * (a result set stored with its completion); variant fields are not written here.
+     */
+    public boolean update(Handle h, long simulationId, SimulationUpdate update) {
+        require(update != null && update.mergeId() == null && update.jobDir() == null && update.arrayId() == null
+                && update.collectId() == null, "only the state and end time are updated within another store's transaction");
+        return updateSimulationRow(h, simulationId, update);
+    }
+
     private boolean updateSimulationRow(Handle h, long simulationId, SimulationUpdate update) {
         return h.createUpdate("""
                         UPDATE "Simulation" SET

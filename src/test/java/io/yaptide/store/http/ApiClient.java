@@ -89,6 +89,21 @@ final class ApiClient {
         return this;
     }
 
+    /** A text body sent with the given Content-Type instead of application/json. */
+    Response sendTyped(String method, String path, String body, String contentType) {
+        HttpRequest r = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).header("Content-Type", contentType)
+                .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
+        try {
+            HttpResponse<byte[]> response = http.send(r, HttpResponse.BodyHandlers.ofByteArray());
+            return new Response(response.statusCode(), response.body(), response.headers());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     Response send(String method, String path, Object body, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
         for (int i = 0; i < headers.length; i += 2) {

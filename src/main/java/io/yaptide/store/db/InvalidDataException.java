@@ -1,0 +1,12 @@
+package io.yaptide.store.db;
+
+/**
+ * The database refused a value as data it cannot hold (PostgreSQL's class 22: a NUL byte in text, a
+ * number out of a column's range). The input was at fault, so the service answers 400; input
+ * checks at the edge should refuse such values first, and this is the net below them.
+ */
+public class InvalidDataException extends RuntimeException {
+    public InvalidDataException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
