@@ -122,6 +122,7 @@ public final class Main implements Runnable {
         m.put("add-cluster", AdminCommands.AddCluster.class);
         m.put("list-clusters", AdminCommands.ListClusters.class);
         m.put("rotate-update-key", AdminCommands.RotateUpdateKey.class);
+        m.put("list-dispatch", ListDispatchCommand.class);
         m.put("serve", ServeCommand.class);
         m.put("smoke", SmokeCommand.class);
         m.put("help", CommandLine.HelpCommand.class);

@@ -2,12 +2,14 @@ package io.yaptide.store.cli;
 
 import io.yaptide.store.config.Settings;
 import io.yaptide.store.db.Database;
+import io.yaptide.store.dispatch.celery.CeleryConfig;
 import io.yaptide.store.http.HttpConfig;
 import io.yaptide.store.http.YaptideServer;
 import io.yaptide.store.migrate.Migrator;
 import io.yaptide.store.migrate.Revision;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
@@ -54,7 +56,9 @@ public final class ServeCommand implements Callable<Integer> {
                 LOG.warn("{} is not set: using a random secret for this run; logins end when the service restarts",
                         HttpConfig.ENV_JWT_SECRET);
             }
-            server = YaptideServer.start(db, config);
+            Optional<CeleryConfig> celery = CeleryConfig.fromEnvironment(GlobalOptions.environment);
+            server = YaptideServer.start(db, config,
+                    url -> YaptideServer.standardDispatcher(url, config.dummy(), db, celery));
         } catch (RuntimeException e) {
             db.close();
             throw e;

@@ -3,6 +3,7 @@ package io.yaptide.store.dispatch;
 import io.yaptide.store.simulations.SimulatorType;
 import java.util.EnumMap;
 import java.util.Map;
+import org.jdbi.v3.core.Handle;
 
 /** Sends each submission to the dispatcher for its simulator type, and the rest to a fallback. */
 public final class SimulatorRouting implements Dispatcher {
@@ -12,6 +13,17 @@ public final class SimulatorRouting implements Dispatcher {
     public SimulatorRouting(Map<SimulatorType, Dispatcher> bySimulator, Dispatcher fallback) {
         this.bySimulator = new EnumMap<>(bySimulator);
         this.fallback = fallback;
+    }
+
+    @Override
+    public void recordInTransaction(Handle handle, Submission submission) {
+        bySimulator.getOrDefault(submission.simType(), fallback).recordInTransaction(handle, submission);
+    }
+
+    @Override
+    public java.util.Optional<String> dispatchState(long simulationId) {
+        return java.util.stream.Stream.concat(bySimulator.values().stream(), java.util.stream.Stream.of(fallback))
+                .distinct().map(d -> d.dispatchState(simulationId)).flatMap(java.util.Optional::stream).findFirst();
     }
 
     @Override
