@@ -33,13 +33,14 @@ public final class SimulatorRouting implements Dispatcher {
 
     @Override
     public void cancel(long simulationId) {
-        bySimulator.values().forEach(d -> d.cancel(simulationId));
+        // one dispatcher may serve several simulators: each is told once
+        bySimulator.values().stream().distinct().forEach(d -> d.cancel(simulationId));
         fallback.cancel(simulationId);
     }
 
     @Override
     public void close() {
-        bySimulator.values().forEach(Dispatcher::close);
+        bySimulator.values().stream().distinct().forEach(Dispatcher::close);
         fallback.close();
     }
 }

@@ -68,6 +68,24 @@ class CeleryOutboxTest {
     }
 
     @Test
+    void aJobCanceledBeforeItWasSentIsNeverSent() throws Exception {
+        try (TestDatabase db = TestDatabases.migrated(Engine.SQLITE); RedisProcess redis = new RedisProcess();
+             TestServer server = TestServer.start(db, CeleryWorkersTest.celery(redis.url(), Duration.ofMinutes(5)))) {
+            ApiClient anna = server.client().signedUp("anna");
+            String jobId = anna.post("/jobs/direct", CeleryWorkersTest.job(2, "{}")).json().path("job_id").asText();
+            assertThat(anna.delete("/jobs/direct?job_id=" + jobId).status()).isEqualTo(200);
+            assertThat(outboxRow(db).get("dispatch_state")).isEqualTo("CANCELED");
+            assertThat(outboxRow(db).get("message")).isNull();
+            redis.start();
+            Thread.sleep(3000); // past the next retry
+            try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis("127.0.0.1", redis.port)) {
+                assertThat(j.exists("simulations")).isFalse();
+            }
+            assertThat(anna.get("/jobs?job_id=" + jobId).json().path("job_state").asText()).isEqualTo("CANCELED");
+        }
+    }
+
+    @Test
     void aJobAcceptedByAServiceKilledRightAfterTheAnswerIsSentAfterTheRestart() throws Exception {
         try (TestDatabase db = TestDatabases.migrated(Engine.SQLITE); RedisProcess redis = new RedisProcess()) {
             db.closePool();

@@ -13,7 +13,6 @@ import io.yaptide.store.testing.TestDatabases;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
@@ -197,7 +196,8 @@ class CeleryWorkersTest {
     void cancelStopsTheRunningTasksOnTheWorkerAndQueuesTheCleanUp() throws Exception {
         try (TestDatabase db = TestDatabases.migrated(Engine.SQLITE);
              TestServer server = TestServer.start(db, celery(REDIS, Duration.ofMinutes(5)));
-             StandInWorker worker = StandInWorker.simulations(REDIS, server.url())) {
+             StandInWorker worker = StandInWorker.simulations(REDIS, server.url());
+             StandInWorker helper = StandInWorker.helper(REDIS, server.url())) {
             ApiClient anna = server.client().signedUp("anna");
             String jobId = anna.post("/jobs/direct", job(3, "{\"mode\":\"hang\"}")).json().path("job_id").asText();
             waitFor(anna, jobId, n -> n.path("job_tasks_status").findValuesAsText("task_state").stream()
@@ -208,14 +208,38 @@ class CeleryWorkersTest {
             assertThat(status.path("job_state").asText()).isEqualTo("CANCELED");
             assertThat(status.path("job_tasks_status").findValuesAsText("task_state")).containsOnly("CANCELED");
             assertRevoked(db);
-            try (Jedis j = new Jedis(URI.create(REDIS))) {
-                List<String> helper = j.lrange("helper-short", 0, -1);
-                assertThat(helper).hasSize(1);
-                JsonNode m = ApiClient.JSON.readTree(helper.get(0));
-                assertThat(m.path("headers").path("task").asText()).isEqualTo("yaptide.utils.helper_tasks.terminate_unfinished_tasks");
-                JsonNode body = ApiClient.JSON.readTree(Base64.getDecoder().decode(m.path("body").asText()));
-                assertThat(body.get(1).path("simulation_id").asLong()).isPositive();
+            // the clean-up task reached the helper worker's queue and ran there
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!helper.log().matches("(?s).*Task yaptide\\.utils\\.helper_tasks\\.terminate_unfinished_tasks\\[[^]]+] succeeded.*")) {
+                assertThat(System.nanoTime()).as("clean-up ran; helper log %s", helper.log()).isLessThan(deadline);
+                Thread.sleep(100);
             }
+            try (Jedis j = new Jedis(URI.create(REDIS))) {
+                assertThat(j.llen("helper-short")).isZero();
+            }
+        }
+    }
+
+    @Test
+    void emptyLogFilesNeverReplaceUsefulOnes() throws Exception {
+        try (TestDatabase db = TestDatabases.migrated(Engine.SQLITE); TestServer server = TestServer.start(db)) {
+            ApiClient anna = server.client().signedUp("anna");
+            String jobId = anna.post("/jobs/direct", job(2, "{}")).json().path("job_id").asText();
+            var simulations = new io.yaptide.store.simulations.SimulationStore(db.database());
+            long id = simulations.findByJobId(jobId).orElseThrow().id();
+            String key = simulations.rotateUpdateKey(id);
+            ApiClient worker = server.client();
+            ObjectNode useful = ApiClient.JSON.createObjectNode().put("simulation_id", id).put("update_key", key);
+            useful.putObject("logfiles").put("shieldhit_0001.log", "crashed after 100 primaries");
+            assertThat(worker.post("/logfiles", useful).status()).isEqualTo(202);
+            ObjectNode empty = ApiClient.JSON.createObjectNode().put("simulation_id", id).put("update_key", key);
+            empty.putObject("logfiles").put("shieldhit_0002.log", "");
+            assertThat(worker.post("/logfiles", empty).status()).isEqualTo(202);
+            ObjectNode viaJobs = ApiClient.JSON.createObjectNode().put("sim_id", id).put("update_key", key);
+            viaJobs.putObject("log");
+            assertThat(worker.post("/jobs", viaJobs).status()).isEqualTo(202);
+            assertThat(anna.get("/logfiles?job_id=" + jobId).json().path("logfiles").path("shieldhit_0001.log").asText())
+                    .isEqualTo("crashed after 100 primaries");
         }
     }
 

@@ -40,6 +40,7 @@ public final class StandInWorker implements AutoCloseable {
                 "--without-gossip", "--without-mingle", "--loglevel", "INFO"))
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("PYTHONPATH", Path.of("src", "test", "python").toAbsolutePath().toString());
+        pb.environment().put("PYTHONDONTWRITEBYTECODE", "1"); // nothing written into the source tree
         pb.environment().put("CELERY_BROKER_URL", redisUrl);
         pb.environment().put("CELERY_RESULT_BACKEND", redisUrl);
         pb.environment().put("BACKEND_INTERNAL_URL", backend.toString());

@@ -42,7 +42,7 @@ public final class CeleryOutbox {
      * Records the job in the caller's transaction (the one creating the job): the outbox row, each
      * task's Celery id and the merge id, as the original stores them before submitting.
      */
-    static void record(Handle h, long simulationId, List<String> celeryIds, String mergeId, String groupId,
+    public static void record(Handle h, long simulationId, List<String> celeryIds, String mergeId, String groupId,
                        String message, long now) {
         h.createUpdate("""
                         INSERT INTO yaptide_celery_outbox (simulation_id, dispatch_state, merge_id, group_id, message,
@@ -115,7 +115,7 @@ public final class CeleryOutbox {
                     .bind("id", simulationId).mapTo(String.class).findOne();
             h.createUpdate("""
                             UPDATE yaptide_celery_outbox SET message = NULL,
-                                   dispatch_state = CASE WHEN dispatch_state = 'QUEUED' THEN 'CANCELED' ELSE 'DONE' END
+                                   dispatch_state = CASE WHEN dispatch_state IN ('QUEUED', 'CANCELED') THEN 'CANCELED' ELSE 'DONE' END
                             WHERE simulation_id = :id""")
                     .bind("id", simulationId).execute();
             return state;
