@@ -22,17 +22,28 @@ public record CeleryConfig(URI brokerUrl, URI resultBackendUrl, String queue, Du
 
     /** The configuration, or empty when no broker is set (jobs then wait for workers as before). */
     public static Optional<CeleryConfig> fromEnvironment(Map<String, String> env) {
-        String broker = first(env, "YAPTIDE_CELERY_BROKER_URL", "CELERY_BROKER_URL");
-        if (broker == null) {
+        String brokerVar = named(env, "YAPTIDE_CELERY_BROKER_URL", "CELERY_BROKER_URL");
+        if (brokerVar == null) {
             return Optional.empty();
         }
-        String backend = first(env, "YAPTIDE_CELERY_RESULT_BACKEND", "CELERY_RESULT_BACKEND");
+        String backendVar = named(env, "YAPTIDE_CELERY_RESULT_BACKEND", "CELERY_RESULT_BACKEND");
+        URI broker = redisUrl(brokerVar, env.get(brokerVar).strip());
+        URI backend = backendVar == null ? broker : redisUrl(backendVar, env.get(backendVar).strip());
         String queue = first(env, "YAPTIDE_CELERY_QUEUE");
-        return Optional.of(new CeleryConfig(redisUrl("the Celery broker", broker),
-                redisUrl("the Celery result backend", backend == null ? broker : backend),
-                queue == null ? DEFAULT_QUEUE : queue,
+        return Optional.of(new CeleryConfig(broker, backend, queue == null ? DEFAULT_QUEUE : queue,
                 Duration.ofSeconds(seconds(env, "YAPTIDE_CELERY_SILENCE_SECONDS", 7200)),
                 Duration.ofSeconds(seconds(env, "YAPTIDE_CELERY_SWEEP_SECONDS", 10))));
+    }
+
+    /** The first of the variables that is set. */
+    private static String named(Map<String, String> env, String... names) {
+        for (String name : names) {
+            String v = env.get(name);
+            if (v != null && !v.isBlank()) {
+                return name;
+            }
+        }
+        return null;
     }
 
     private static String first(Map<String, String> env, String... names) {
@@ -62,18 +73,18 @@ public record CeleryConfig(URI brokerUrl, URI resultBackendUrl, String queue, Du
     }
 
     /** Only Redis is spoken (the original's deployments use Redis); the URL's password is never echoed. */
-    static URI redisUrl(String what, String value) {
+    static URI redisUrl(String variable, String value) {
         URI uri;
         try {
             uri = URI.create(value);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(what + " URL is not a valid URL");
+            throw new ConfigException(variable + " is not a valid URL");
         }
         if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
-            throw new ConfigException(what + " URL must start with redis:// or rediss:// (AMQP is not supported)");
+            throw new ConfigException(variable + " must start with redis:// or rediss:// (AMQP is not supported)");
         }
         if (uri.getHost() == null) {
-            throw new ConfigException(what + " URL has no host");
+            throw new ConfigException(variable + " has no host");
         }
         return uri;
     }

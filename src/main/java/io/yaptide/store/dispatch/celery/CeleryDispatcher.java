@@ -127,6 +127,7 @@ public final class CeleryDispatcher implements Dispatcher {
 
     void sendDue() {
         long now = System.currentTimeMillis();
+        outbox.dropStale();
         for (CeleryOutbox.Due d : outbox.due(now, 50)) {
             if (!running || !outbox.claim(d, now + LEASE_MILLIS)) {
                 continue;

@@ -71,6 +71,23 @@ public final class CeleryOutbox {
                 .list());
     }
 
+    /**
+     * Rows whose simulation was deleted or ended before they were sent (deleted by its user, or
+     * ended by an operator) are never sent: dropped or marked CANCELED.
+     */
+    void dropStale() {
+        db.jdbi().useHandle(h -> {
+            h.createUpdate("""
+                    DELETE FROM yaptide_celery_outbox WHERE dispatch_state = 'QUEUED' AND NOT EXISTS
+                        (SELECT 1 FROM "Simulation" s WHERE s.id = yaptide_celery_outbox.simulation_id)""").execute();
+            h.createUpdate("""
+                    UPDATE yaptide_celery_outbox SET dispatch_state = 'CANCELED', message = NULL
+                    WHERE dispatch_state = 'QUEUED' AND EXISTS (SELECT 1 FROM "Simulation" s
+                        WHERE s.id = yaptide_celery_outbox.simulation_id
+                          AND s.job_state IN ('COMPLETED', 'FAILED', 'CANCELED'))""").execute();
+        });
+    }
+
     /** Takes the row for one attempt (another service process then skips it until {@code leaseUntil}). */
     boolean claim(Due d, long leaseUntil) {
         return db.jdbi().withHandle(h -> h.createUpdate("""
@@ -95,12 +112,6 @@ public final class CeleryOutbox {
                         UPDATE yaptide_celery_outbox SET attempts = attempts + 1, next_attempt_at = :next, last_error = :err
                         WHERE simulation_id = :id AND dispatch_state = 'QUEUED'""")
                 .bind("next", nextAttemptAt).bind("err", e).bind("id", simulationId).execute());
-    }
-
-    /** A job whose simulation is gone (deleted before it was sent) is dropped. */
-    void drop(long simulationId) {
-        db.jdbi().useHandle(h -> h.createUpdate("DELETE FROM yaptide_celery_outbox WHERE simulation_id = :id")
-                .bind("id", simulationId).execute());
     }
 
     /**
