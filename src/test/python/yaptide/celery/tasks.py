@@ -63,6 +63,7 @@ def run_single_simulation(self, files_dict: dict, task_id: int, update_key: str 
     mode = steer.get("mode", "ok")
     seconds = float(steer.get("seconds", 0.3))
     requested = _primaries(files_dict)
+    time.sleep(float(steer.get("start_delay", 0)))
     _task_update(simulation_id, task_id, update_key,
                  {"task_state": "RUNNING", "start_time": _now(), "requested_primaries": requested})
     if mode == "hang":
@@ -102,7 +103,7 @@ def merge_results(results: list) -> dict:
     update_key = results[0].get("update_key")
     if simulation_id and update_key:
         _post("/jobs", {"sim_id": simulation_id, "job_state": "MERGING_RUNNING", "update_key": update_key})
-    time.sleep(float(os.environ.get("STANDIN_MERGE_SECONDS", "0.3")))
+    time.sleep(0.5)  # long enough for a client polling the job to see it merging
     logfiles = {}
     runs = []
     for result in results:

@@ -67,7 +67,10 @@ public final class StandInWorker implements AutoCloseable {
         process.destroyForcibly();
         try {
             process.waitFor(10, TimeUnit.SECONDS);
-            Files.deleteIfExists(log);
+            // kept for a failing test's reader: target/celery-workers/
+            Path kept = Path.of("target", "celery-workers");
+            Files.createDirectories(kept);
+            Files.move(log, kept.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {

@@ -8,9 +8,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
-/** The publishing step against the real Redis (database 9). */
+/** The publishing step against the real Redis ({@link io.yaptide.store.testing.TestRedis}). */
 class CeleryBrokerTest {
-    static final URI REDIS = URI.create("redis://127.0.0.1:6379/9");
+    static final URI REDIS = URI.create(io.yaptide.store.testing.TestRedis.URL);
 
     @Test
     void aJobPublishedTwiceReachesTheQueueOnceWithItsChordSize() {
