@@ -252,6 +252,13 @@ final class DbOpsCommands {
                     out.printf("%-18s %10d %10s%n", t, n, humanBytes(size));
                 }
                 out.printf("%-18s %10d %10s%n", "total", rows, humanBytes(bytes));
+                if (AppTables.exists(c, io.yaptide.store.dispatch.celery.DispatchView.TABLE)) {
+                    // the Celery dispatch outbox (docs/celery.md): jobs not yet in Redis, or not yet ended
+                    var dispatch = io.yaptide.store.dispatch.celery.DispatchView.read(c, false);
+                    out.println();
+                    out.println("Dispatch  " + io.yaptide.store.dispatch.celery.DispatchView.summary(dispatch)
+                            + "  (bin/yaptide list-dispatch)");
+                }
             } catch (SQLException e) {
                 throw new CliException(ExitCode.UNAVAILABLE, "cannot inspect " + url + ": " + e.getMessage());
             }

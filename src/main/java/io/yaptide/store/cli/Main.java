@@ -124,6 +124,7 @@ public final class Main implements Runnable {
         m.put("rotate-update-key", AdminCommands.RotateUpdateKey.class);
         m.put("encrypt-private-keys", KeyCommands.Encrypt.class);
         m.put("decrypt-private-keys", KeyCommands.Decrypt.class);
+        m.put("list-dispatch", ListDispatchCommand.class);
         m.put("serve", ServeCommand.class);
         m.put("smoke", SmokeCommand.class);
         m.put("config", ConfigCommand.class);

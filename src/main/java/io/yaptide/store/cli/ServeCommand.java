@@ -3,6 +3,7 @@ package io.yaptide.store.cli;
 import io.yaptide.store.config.OpsConfig;
 import io.yaptide.store.config.Settings;
 import io.yaptide.store.db.Database;
+import io.yaptide.store.dispatch.celery.CeleryConfig;
 import io.yaptide.store.http.HttpConfig;
 import io.yaptide.store.http.YaptideServer;
 import io.yaptide.store.keycloak.KeycloakSettings;
@@ -10,6 +11,7 @@ import io.yaptide.store.migrate.Migrator;
 import io.yaptide.store.migrate.Revision;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
@@ -61,7 +63,9 @@ public final class ServeCommand implements Callable<Integer> {
             if (keycloak.realm().config() == null) {
                 LOG.info("Keycloak login off: {}", keycloak.realm().notConfigured());
             }
-            server = YaptideServer.start(db, config, ops, keycloak, url -> YaptideServer.standardDispatcher(url, config.dummy()));
+            Optional<CeleryConfig> celery = CeleryConfig.fromEnvironment(GlobalOptions.environment);
+            server = YaptideServer.start(db, config, ops, keycloak,
+                    url -> YaptideServer.standardDispatcher(url, config.dummy(), db, celery));
         } catch (RuntimeException e) {
             db.close();
             throw e;

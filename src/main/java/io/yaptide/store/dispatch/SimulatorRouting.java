@@ -3,6 +3,7 @@ package io.yaptide.store.dispatch;
 import io.yaptide.store.simulations.SimulatorType;
 import java.util.EnumMap;
 import java.util.Map;
+import org.jdbi.v3.core.Handle;
 
 /** Sends each submission to the dispatcher for its simulator type, and the rest to a fallback. */
 public final class SimulatorRouting implements Dispatcher {
@@ -15,19 +16,31 @@ public final class SimulatorRouting implements Dispatcher {
     }
 
     @Override
+    public void recordInTransaction(Handle handle, Submission submission) {
+        bySimulator.getOrDefault(submission.simType(), fallback).recordInTransaction(handle, submission);
+    }
+
+    @Override
+    public java.util.Optional<String> dispatchState(long simulationId) {
+        return java.util.stream.Stream.concat(bySimulator.values().stream(), java.util.stream.Stream.of(fallback))
+                .distinct().map(d -> d.dispatchState(simulationId)).flatMap(java.util.Optional::stream).findFirst();
+    }
+
+    @Override
     public void submit(Submission submission) {
         bySimulator.getOrDefault(submission.simType(), fallback).submit(submission);
     }
 
     @Override
     public void cancel(long simulationId) {
-        bySimulator.values().forEach(d -> d.cancel(simulationId));
+        // one dispatcher may serve several simulators: each is told once
+        bySimulator.values().stream().distinct().forEach(d -> d.cancel(simulationId));
         fallback.cancel(simulationId);
     }
 
     @Override
     public void close() {
-        bySimulator.values().forEach(Dispatcher::close);
+        bySimulator.values().stream().distinct().forEach(Dispatcher::close);
         fallback.close();
     }
 }

@@ -3,7 +3,6 @@ package io.yaptide.store.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.yaptide.store.results.Payload;
 import io.yaptide.store.results.ResultStore;
 import io.yaptide.store.simulations.JobState;
 import io.yaptide.store.simulations.SimulationStore;
@@ -63,12 +62,12 @@ final class JobUpdatesRoutes {
         String jobDir = present(node, "job_dir") ? body.string("job_dir") : null;
         Integer arrayId = present(node, "array_id") ? intValue(body, "array_id") : null;
         Integer collectId = present(node, "collect_id") ? intValue(body, "collect_id") : null;
-        Payload log = present(node, "log") ? Payload.ofJson(body.object("log")) : null;
+        var log = present(node, "log") ? body.object("log") : null;
 
         keys.check(simulationId, key, "Simulation " + simulationId + " does not exist");
         simulations.update(simulationId, new SimulationUpdate(state, endTime, null, jobDir, arrayId, collectId));
         if (log != null) {
-            results.storeLogfiles(simulationId, log);
+            results.storeLogfilesKeepingUseful(simulationId, log);
         }
         Reply.send(ctx, 202, "Task updated");
     }

@@ -77,12 +77,17 @@ final class JobsRoutes {
         SubmissionInput input = SubmissionInput.parse(body);
         Long clusterId = platform == Platform.BATCH ? chooseCluster(body).id() : null;
         String jobId = JOB_ID_TIME.format(Instant.now()) + UUID.randomUUID() + platform.name();
+        Dispatcher d = dispatcher.get();
+        Submission[] submission = new Submission[1];
         CreatedSimulation created = simulations.create(new NewSimulation(jobId, user.id(), input.title(), platform,
                 input.inputType(), input.simType(), clusterId, input.taskCount(), input.primariesPerTask(),
-                Payload.ofJson(input.stored()), Instant.now()));
+                Payload.ofJson(input.stored()), Instant.now()), (h, made) -> {
+                    submission[0] = new Submission(made.simulation().id(), made.simulation().jobId(), input.simType(),
+                            platform, input.taskCount(), input.primariesPerTask(), made.updateKey(), input.inputFiles());
+                    d.recordInTransaction(h, submission[0]);
+                });
         Simulation simulation = created.simulation();
-        dispatcher.get().submit(new Submission(simulation.id(), simulation.jobId(), input.simType(), platform,
-                input.taskCount(), input.primariesPerTask(), created.updateKey(), input.inputFiles()));
+        d.submit(submission[0]);
         Reply.send(ctx, 202, platform == Platform.DIRECT ? "Task started" : "Job submitted",
                 Reply.content("job_id", simulation.jobId()));
     }
@@ -119,8 +124,10 @@ final class JobsRoutes {
         }
         List<Task> taskList = tasks.listBySimulation(simulation.id());
         String state = simulation.state().name();
-        Reply.send(ctx, 200, "Job state: " + state,
-                Reply.content("job_state", state, "job_tasks_status", JobStatus.tasks(taskList)));
+        var content = Reply.content("job_state", state, "job_tasks_status", JobStatus.tasks(taskList));
+        // a job recorded for the Celery workers but not yet in Redis says so (docs/celery.md)
+        dispatcher.get().dispatchState(simulation.id()).ifPresent(d -> content.put("dispatch_state", d));
+        Reply.send(ctx, 200, "Job state: " + state, content);
     }
 
     private static void requirePlatform(Simulation simulation, Platform platform) {

@@ -2,7 +2,6 @@ package io.yaptide.store.http;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.yaptide.store.results.Payload;
 import io.yaptide.store.results.ResultStore;
 import io.yaptide.store.results.StoredLogfiles;
 import io.yaptide.store.simulations.Simulation;
@@ -45,7 +44,7 @@ final class LogfilesRoutes {
             }
         });
         keys.check(simulationId, key, "Simulation does not exist");
-        results.storeLogfiles(simulationId, Payload.ofJson(logfiles));
+        results.storeLogfilesKeepingUseful(simulationId, logfiles);
         Reply.send(ctx, 202, "Log files saved");
     }
 

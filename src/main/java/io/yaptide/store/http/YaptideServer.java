@@ -10,6 +10,8 @@ import io.yaptide.store.db.DatabaseUnavailableException;
 import io.yaptide.store.db.InvalidDataException;
 import io.yaptide.store.db.SqlErrors;
 import io.yaptide.store.dispatch.Dispatcher;
+import io.yaptide.store.dispatch.celery.CeleryConfig;
+import io.yaptide.store.dispatch.celery.CeleryDispatcher;
 import io.yaptide.store.dispatch.DummySimulator;
 import io.yaptide.store.dispatch.ExternalWorkers;
 import io.yaptide.store.dispatch.SimulatorRouting;
@@ -26,6 +28,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.function.Function;
@@ -65,6 +68,21 @@ public final class YaptideServer implements AutoCloseable {
     public static Dispatcher standardDispatcher(URI baseUrl, HttpConfig.DummyConfig dummy) {
         return new SimulatorRouting(Map.of(SimulatorType.DUMMY, new DummySimulator(baseUrl, dummy.threads(),
                 dummy.stepDelay(), dummy.progressSteps(), dummy.resultsFile())), new ExternalWorkers());
+    }
+
+    /**
+     * As {@link #standardDispatcher(URI, HttpConfig.DummyConfig)}, and with a Celery broker configured,
+     * direct SHIELD-HIT12A, FLUKA and TOPAS jobs go to the original's Celery workers (docs/celery.md).
+     */
+    public static Dispatcher standardDispatcher(URI baseUrl, HttpConfig.DummyConfig dummy, Database db,
+                                                Optional<CeleryConfig> celery) {
+        if (celery.isEmpty()) {
+            return standardDispatcher(baseUrl, dummy);
+        }
+        Dispatcher workers = new CeleryDispatcher(db, celery.get());
+        return new SimulatorRouting(Map.of(SimulatorType.DUMMY, new DummySimulator(baseUrl, dummy.threads(),
+                dummy.stepDelay(), dummy.progressSteps(), dummy.resultsFile()), SimulatorType.SHIELDHIT, workers,
+                SimulatorType.FLUKA, workers, SimulatorType.TOPAS, workers), new ExternalWorkers());
     }
 
     /** Starts on the configured host and port; the dispatcher is made once the port is known. */

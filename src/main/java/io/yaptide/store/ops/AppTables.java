@@ -28,7 +28,7 @@ public final class AppTables {
 
     /** Migration bookkeeping: ours (Liquibase) and the original's (Alembic). */
     public static final List<String> BOOKKEEPING = List.of("databasechangelog", "databasechangeloglock", "alembic_version",
-            "yaptide_update_key_carry");
+            "yaptide_update_key_carry", "yaptide_celery_outbox");
 
     private AppTables() {
     }

@@ -274,6 +274,25 @@ public final class ResultStore {
         replaceSingle("Logfiles", simulationId, logfiles);
     }
 
+    /**
+     * Stores the log files, unless they say nothing (no file, or every file empty) while some are
+     * stored already: a task that crashed at once must not overwrite the useful logs of one that
+     * crashed later (the fault the original's worker works around by not sending logs at all).
+     *
+     * @return false if the stored ones were kept
+     */
+    public boolean storeLogfilesKeepingUseful(long simulationId, com.fasterxml.jackson.databind.JsonNode logfiles) {
+        boolean empty = true;
+        for (var file : logfiles) {
+            empty &= file.isNull() || (file.isTextual() && file.asText().isBlank());
+        }
+        if (empty && logfiles(simulationId).isPresent()) {
+            return false;
+        }
+        storeLogfiles(simulationId, Payload.ofJson(logfiles));
+        return true;
+    }
+
     public Optional<StoredLogfiles> logfiles(long simulationId) {
         return db.jdbi().withHandle(h -> h.createQuery(
                         "SELECT id, simulation_id, compressed_data FROM \"Logfiles\" WHERE simulation_id = :sim ORDER BY id")

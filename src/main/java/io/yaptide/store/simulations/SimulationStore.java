@@ -71,6 +71,16 @@ public final class SimulationStore {
      *                                  exist, or the job id is taken (nothing is written)
      */
     public CreatedSimulation create(NewSimulation request) {
+        return create(request, (h, created) -> { });
+    }
+
+    /** Work to do in the creating transaction, given the simulation and its plain update key. */
+    public interface SameTransaction {
+        void run(Handle handle, CreatedSimulation created);
+    }
+
+    /** As {@link #create(NewSimulation)}, running {@code alsoDo} in the same transaction (an outbox row). */
+    public CreatedSimulation create(NewSimulation request, SameTransaction alsoDo) {
         validate(request);
         Instant startTime = (request.startTime() != null ? request.startTime() : Instant.now())
                 .truncatedTo(ChronoUnit.MICROS); // both databases keep microseconds
@@ -101,12 +111,14 @@ public final class SimulationStore {
                     .bind("id", id)
                     .bind("data", request.input().compressed())
                     .execute();
-            return request.platform() == Platform.DIRECT
+            Simulation made = request.platform() == Platform.DIRECT
                     ? new DirectSimulation(id, request.jobId(), request.userId(), startTime, null, request.title(),
                             request.inputType(), request.simType(), JobState.PENDING, null)
                     : new BatchSimulation(id, request.jobId(), request.userId(), startTime, null, request.title(),
                             request.inputType(), request.simType(), JobState.PENDING, request.clusterId(),
                             null, null, null);
+            alsoDo.run(h, new CreatedSimulation(made, key));
+            return made;
         });
         return new CreatedSimulation(created, key);
     }

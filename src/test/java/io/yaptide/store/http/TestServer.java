@@ -1,5 +1,6 @@
 package io.yaptide.store.http;
 
+import io.yaptide.store.dispatch.celery.CeleryConfig;
 import io.yaptide.store.keycloak.KeycloakSettings;
 import io.yaptide.store.testing.Fixtures;
 import io.yaptide.store.testing.TestDatabase;
@@ -7,6 +8,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /** The real server on a free port over a test database, with a fast dummy simulator. */
 final class TestServer implements AutoCloseable {
@@ -46,6 +48,14 @@ final class TestServer implements AutoCloseable {
                 Duration.ofHours(2), new HttpConfig.DummyConfig(2, Duration.ofMillis(20), 3, Fixtures.file("json_with_results.json").toString()));
         return new TestServer(db, YaptideServer.start(db.database(), config, ops,
                 url -> YaptideServer.standardDispatcher(url, config.dummy())));
+    }
+
+    /** As {@link #start(TestDatabase)}, with direct SHIELD-HIT12A, FLUKA and TOPAS jobs sent to Celery workers. */
+    static TestServer start(TestDatabase db, CeleryConfig celery) {
+        HttpConfig config = new HttpConfig("127.0.0.1", 0, SECRET, false, List.of(), MAX_BODY, Duration.ofMinutes(10),
+                Duration.ofHours(2), new HttpConfig.DummyConfig(2, Duration.ofMillis(20), 3, null));
+        return new TestServer(db, YaptideServer.start(db.database(), config,
+                url -> YaptideServer.standardDispatcher(url, config.dummy(), db.database(), Optional.of(celery))));
     }
 
     URI url() {

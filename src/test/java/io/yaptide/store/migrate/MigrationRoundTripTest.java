@@ -17,17 +17,17 @@ class MigrationRoundTripTest {
         assertThat(m.current()).isEmpty();
 
         Migrator.Outcome up = m.upgrade("head");
-        assertThat(up.applied()).containsExactly("06c32cf470e7", "3f9d1f1bec46", "4027fc5cbcb1", "41149fa64bd2", "5003b9acb1f4", "b7e4c1a9d2f0", "c5a8e2f17d93");
+        assertThat(up.applied()).containsExactly("06c32cf470e7", "3f9d1f1bec46", "4027fc5cbcb1", "41149fa64bd2", "5003b9acb1f4", "b7e4c1a9d2f0", "c5a8e2f17d93", "e1c7a3d05b92");
         assertThat(m.current()).contains(Migrator.headId());
 
         Migrator.Outcome down = m.downgrade("base");
-        assertThat(down.applied()).containsExactly("c5a8e2f17d93", "b7e4c1a9d2f0", "5003b9acb1f4", "41149fa64bd2", "4027fc5cbcb1", "3f9d1f1bec46", "06c32cf470e7");
+        assertThat(down.applied()).containsExactly("e1c7a3d05b92", "c5a8e2f17d93", "b7e4c1a9d2f0", "5003b9acb1f4", "41149fa64bd2", "4027fc5cbcb1", "3f9d1f1bec46", "06c32cf470e7");
         assertThat(m.current()).isEmpty();
         assertThat(tableCount(db)).isZero();
 
         m.upgrade(null);
         assertThat(m.current()).contains(Migrator.headId());
-        assertThat(tableCount(db)).isEqualTo(14);
+        assertThat(tableCount(db)).isEqualTo(15);
     }
 
     @EmptyDatabaseTest
@@ -77,7 +77,7 @@ class MigrationRoundTripTest {
         Migrator m = new Migrator(db.url());
         m.stamp("06c32cf470e7");
         assertThat(m.current()).contains("06c32cf470e7");
-        assertThat(tableCount(db)).isEqualTo(14); // nothing was dropped
+        assertThat(tableCount(db)).isEqualTo(15); // nothing was dropped
         m.stamp("head");
         assertThat(m.current()).contains(Migrator.headId());
         m.stamp("base");
@@ -101,7 +101,7 @@ class MigrationRoundTripTest {
     @EmptyDatabaseTest
     void historyListsEveryRevisionWithItsParent() {
         List<Revision> all = Migrator.revisions();
-        assertThat(all).extracting(Revision::id).containsExactly("06c32cf470e7", "3f9d1f1bec46", "4027fc5cbcb1", "41149fa64bd2", "5003b9acb1f4", "b7e4c1a9d2f0", "c5a8e2f17d93");
+        assertThat(all).extracting(Revision::id).containsExactly("06c32cf470e7", "3f9d1f1bec46", "4027fc5cbcb1", "41149fa64bd2", "5003b9acb1f4", "b7e4c1a9d2f0", "c5a8e2f17d93", "e1c7a3d05b92");
         assertThat(all.get(0).parent()).isNull();
         assertThat(all.get(1).parent()).isEqualTo("06c32cf470e7");
     }
