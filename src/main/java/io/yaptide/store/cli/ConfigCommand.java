@@ -2,6 +2,7 @@ package io.yaptide.store.cli;
 
 import io.yaptide.store.config.OpsConfig;
 import io.yaptide.store.config.Settings;
+import io.yaptide.store.dispatch.celery.CeleryConfig;
 import io.yaptide.store.http.HttpConfig;
 import io.yaptide.store.keycloak.KeycloakConfig;
 import io.yaptide.store.keycloak.KeycloakSettings;
@@ -10,6 +11,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -53,6 +55,8 @@ final class ConfigCommand implements Callable<Integer> {
             KeycloakConfig.PREFIX + KeycloakConfig.CERT_AUTH_URL, KeycloakConfig.PREFIX + KeycloakConfig.CLOCK_SKEW_SECONDS,
             KeycloakConfig.PREFIX + KeycloakConfig.JWKS_MIN_REFRESH_SECONDS,
             // read by the tests and the benchmark only
+            "YAPTIDE_CELERY_RESULT_BACKEND", "YAPTIDE_CELERY_QUEUE", "YAPTIDE_CELERY_SILENCE_SECONDS",
+            "YAPTIDE_CELERY_SWEEP_SECONDS",
             "YAPTIDE_TEST_POSTGRES_URL", "YAPTIDE_TEST_REDIS_URL");
 
     @Override
@@ -118,6 +122,10 @@ final class ConfigCommand implements Callable<Integer> {
                 prefixedSource(env, KeycloakConfig.CERT_AUTH_URL)));
         out.add(new Entry(KeyCipher.ENV_KEY_FILE, keycloak.keyCipher() == null ? "(none: private keys stored as the original stores them)"
                 : env.get(KeyCipher.ENV_KEY_FILE).strip() + " (key not shown)", source(env, KeyCipher.ENV_KEY_FILE)));
+        Optional<CeleryConfig> celery = CeleryConfig.fromEnvironment(env);
+        out.add(new Entry("Celery dispatch", celery.map(c -> "result backend " + c.resultBackendUrl() + ", queue " + c.queue()
+                        + ", silence deadline " + c.silenceDeadline().toSeconds() + " s").orElse("off (no broker: jobs wait for workers)"),
+                "variables YAPTIDE_CELERY_* (or CELERY_BROKER_URL, CELERY_RESULT_BACKEND)"));
         out.add(new Entry(OpsConfig.ENV_LOG_FORMAT, ops.logFormat(), source(env, OpsConfig.ENV_LOG_FORMAT)));
         String level = env.get(OpsConfig.ENV_LOG_LEVEL);
         out.add(new Entry(OpsConfig.ENV_LOG_LEVEL, level == null || level.isBlank() ? "INFO (io.yaptide), WARN (libraries)" : level.strip(),

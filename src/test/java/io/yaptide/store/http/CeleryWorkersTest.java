@@ -27,7 +27,8 @@ class CeleryWorkersTest {
     static final String REDIS = io.yaptide.store.testing.TestRedis.URL;
 
     static CeleryConfig celery(String url, Duration silence) {
-        return new CeleryConfig(URI.create(url), URI.create(url), "simulations", silence, Duration.ofMillis(500));
+        io.yaptide.store.config.RedisUrl redis = io.yaptide.store.config.RedisUrl.parse("test", url);
+        return new CeleryConfig(redis, redis, "simulations", silence, Duration.ofMillis(500));
     }
 
     @BeforeEach

@@ -3,7 +3,9 @@ package io.yaptide.store.dispatch.celery;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URI;
+import io.yaptide.store.config.RedisUrl;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -42,22 +44,16 @@ final class CeleryBroker implements AutoCloseable {
     private final int brokerDb;
 
     CeleryBroker(CeleryConfig config) {
-        this.broker = new JedisPooled(config.brokerUrl());
+        this.broker = pooled(config.brokerUrl());
         this.sameRedis = config.brokerUrl().equals(config.resultBackendUrl());
-        this.backend = sameRedis ? broker : new JedisPooled(config.resultBackendUrl());
-        this.brokerDb = database(config.brokerUrl());
+        this.backend = sameRedis ? broker : pooled(config.resultBackendUrl());
+        this.brokerDb = config.brokerUrl().database();
     }
 
-    private static int database(URI uri) {
-        String path = uri.getPath();
-        if (path == null || path.length() <= 1) {
-            return 0;
-        }
-        try {
-            return Integer.parseInt(path.substring(1));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+    private static JedisPooled pooled(RedisUrl url) {
+        return new JedisPooled(new HostAndPort(url.host(), url.port()), DefaultJedisClientConfig.builder()
+                .user(url.user()).password(url.password()).database(url.database()).ssl(url.tls())
+                .clientName("yaptide-store-celery").build());
     }
 
     /** A job's messages: its chord's group, size and header task messages, for one queue. */

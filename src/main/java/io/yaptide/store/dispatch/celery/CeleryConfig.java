@@ -1,7 +1,7 @@
 package io.yaptide.store.dispatch.celery;
 
 import io.yaptide.store.config.ConfigException;
-import java.net.URI;
+import io.yaptide.store.config.RedisUrl;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -14,7 +14,7 @@ import java.util.Optional;
  * {@code YAPTIDE_CELERY_SILENCE_SECONDS} (a dispatched job with no report for that long ends FAILED;
  * default 7200), {@code YAPTIDE_CELERY_SWEEP_SECONDS} (how often dispatched jobs are checked; default 10).
  */
-public record CeleryConfig(URI brokerUrl, URI resultBackendUrl, String queue, Duration silenceDeadline,
+public record CeleryConfig(RedisUrl brokerUrl, RedisUrl resultBackendUrl, String queue, Duration silenceDeadline,
                            Duration sweepInterval) {
     public static final String DEFAULT_QUEUE = "simulations";
     /** The original's clean-up task's queue (its helper worker). */
@@ -27,8 +27,8 @@ public record CeleryConfig(URI brokerUrl, URI resultBackendUrl, String queue, Du
             return Optional.empty();
         }
         String backendVar = named(env, "YAPTIDE_CELERY_RESULT_BACKEND", "CELERY_RESULT_BACKEND");
-        URI broker = redisUrl(brokerVar, env.get(brokerVar).strip());
-        URI backend = backendVar == null ? broker : redisUrl(backendVar, env.get(backendVar).strip());
+        RedisUrl broker = redisUrl(brokerVar, env.get(brokerVar).strip());
+        RedisUrl backend = backendVar == null ? broker : redisUrl(backendVar, env.get(backendVar).strip());
         String queue = first(env, "YAPTIDE_CELERY_QUEUE");
         return Optional.of(new CeleryConfig(broker, backend, queue == null ? DEFAULT_QUEUE : queue,
                 Duration.ofSeconds(seconds(env, "YAPTIDE_CELERY_SILENCE_SECONDS", 7200)),
@@ -72,26 +72,16 @@ public record CeleryConfig(URI brokerUrl, URI resultBackendUrl, String queue, Du
         throw new ConfigException(name + " must be a whole number of seconds, at least 1");
     }
 
-    /** Only Redis is spoken (the original's deployments use Redis); the URL's password is never echoed. */
-    static URI redisUrl(String variable, String value) {
-        URI uri;
-        try {
-            uri = URI.create(value);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(variable + " is not a valid URL");
-        }
-        if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
+    /**
+     * Only Redis is spoken (the original's deployments use Redis). Parsed as Celery and redis-py
+     * parse it ({@link RedisUrl}: {@code java.net.URI} finds no host in the original's
+     * {@code redis://yaptide_redis:6379/0}); the URL's password is never echoed.
+     */
+    static RedisUrl redisUrl(String variable, String value) {
+        String scheme = value.contains("://") ? value.substring(0, value.indexOf("://")) : "";
+        if (!scheme.equalsIgnoreCase("redis") && !scheme.equalsIgnoreCase("rediss")) {
             throw new ConfigException(variable + " must start with redis:// or rediss:// (AMQP is not supported)");
         }
-        if (uri.getHost() == null) {
-            throw new ConfigException(variable + " has no host");
-        }
-        return uri;
-    }
-
-    /** The URL without its credentials, for messages. */
-    static String safe(URI uri) {
-        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "")
-                + (uri.getPath() == null ? "" : uri.getPath());
+        return RedisUrl.parse(variable, value);
     }
 }

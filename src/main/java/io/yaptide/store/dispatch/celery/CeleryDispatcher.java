@@ -67,8 +67,8 @@ public final class CeleryDispatcher implements Dispatcher {
         watcher.setDaemon(true);
         sender.start();
         watcher.start();
-        LOG.info("Celery workers: broker {}, result backend {}, queue {}", CeleryConfig.safe(config.brokerUrl()),
-                CeleryConfig.safe(config.resultBackendUrl()), config.queue());
+        LOG.info("Celery workers: broker {}, result backend {}, queue {}", config.brokerUrl(),
+                config.resultBackendUrl(), config.queue()); // RedisUrl prints itself masked
     }
 
     // ---- submit -----------------------------------------------------------------------------------

@@ -17,7 +17,8 @@ class CeleryBrokerTest {
         try (Jedis j = new Jedis(REDIS)) {
             j.flushDB();
         }
-        CeleryConfig config = new CeleryConfig(REDIS, REDIS, "yaptide-test-once", Duration.ofHours(1), Duration.ofSeconds(1));
+        io.yaptide.store.config.RedisUrl redis = io.yaptide.store.config.RedisUrl.parse("test", REDIS.toString());
+        CeleryConfig config = new CeleryConfig(redis, redis, "yaptide-test-once", Duration.ofHours(1), Duration.ofSeconds(1));
         try (CeleryBroker broker = new CeleryBroker(config); Jedis j = new Jedis(REDIS)) {
             var p = new CeleryBroker.Publication("group-1", 2, "yaptide-test-once", List.of("m0", "m1"));
             assertThat(broker.publishOnce(p)).isTrue();
