@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * The registry of workloads by name: the one place to add a benchmark. Names are interfaces
- * (scripts and the README refer to them); {@code bench/run} with no names runs the defaults, in
+ * (scripts and docs/benchmarks.md refer to them); {@code bench/run} with no names runs the defaults, in
  * this order.
  */
 public final class Workloads {

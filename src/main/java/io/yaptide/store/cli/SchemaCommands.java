@@ -45,7 +45,7 @@ final class SchemaCommands {
 
     @Command(name = "diagram", description = {
             "Print the data model as two mermaid class diagrams (simulation side, user side), generated",
-            "from the live schema. The README's \"Data model\" section is this command's output on a head database."})
+            "from the live schema. docs/data-model.md is this command's output on a head database."})
     static final class Diagram extends DbCommand.DbSubcommand {
         @Override
         public Integer call() {

@@ -15,11 +15,11 @@ import java.util.zip.GZIPInputStream;
  * <p>A payload holds the compressed bytes and decodes them only when asked, so that a result page
  * can be served to a client that accepts gzip without being decompressed: what we write is in the
  * {@link SpliceableGzip} form, whose deflate data goes into the answer's one gzip member as it is.
- * Any gzip level reads back the same; {@link #LEVEL} is chosen for speed (see README, "Payloads").
+ * Any gzip level reads back the same; {@link #LEVEL} is chosen for speed (see docs/design.md, "Payloads").
  */
 public final class Payload {
 
-    /** gzip level for what we write; see the README for the size/speed figures behind it. */
+    /** gzip level for what we write; see docs/design.md, "Payloads", for the size/speed figures behind it. */
     public static final int LEVEL = 1;
 
     static final ObjectMapper MAPPER = new ObjectMapper();

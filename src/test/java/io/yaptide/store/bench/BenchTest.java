@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The benchmark machinery works; figures are printed, never asserted (see README, Benchmarks). */
+/** The benchmark machinery works; figures are printed, never asserted (see docs/benchmarks.md). */
 class BenchTest {
 
     @Test

@@ -86,13 +86,13 @@ class SchemaCommandsTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("class SimulationModel {").contains("UserModel <|-- YaptideUserModel")
                 .contains("SimulationModel \"1\" *-- \"0..*\" EstimatorModel : simulation_id");
-        String readme = Files.readString(Path.of("README.md"));
+        String readme = Files.readString(Path.of("docs", "data-model.md"));
         int start = readme.indexOf("\n## Data model\n");
-        assertThat(start).as("README has a '## Data model' section").isPositive();
+        assertThat(start).as("docs/data-model.md has a '## Data model' section").isPositive();
         int bodyStart = readme.indexOf('\n', start + 1) + 1;
         int end = readme.indexOf("\n## ", bodyStart);
         String section = readme.substring(bodyStart, end < 0 ? readme.length() : end + 1).strip();
-        assertThat(section).as("README's Data model section; regenerate it with bin/yaptide db diagram on a head database")
+        assertThat(section).as("docs/data-model.md; regenerate it with bin/yaptide db diagram on a head database")
                 .isEqualTo(r.out().strip());
     }
 
