@@ -1,11 +1,12 @@
 package io.yaptide.store.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.yaptide.store.migrate.Migrator;
 import io.yaptide.store.testing.EmptyDatabaseTest;
 import io.yaptide.store.testing.TestDatabase;
+import io.yaptide.store.testing.Engine;
+import org.junit.jupiter.api.Test;
 import io.yaptide.store.testing.TestDatabases;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -24,9 +25,14 @@ class UpgradeCrashTest {
     /** Kill delays after the child's start, spread over JVM start-up, Liquibase's start and each revision. */
     static final List<Long> KILL_AFTER_MILLIS = List.of(300L, 900L, 1500L, 2000L, 2500L, 3000L, 3600L, 4500L, 6000L);
 
-    @EmptyDatabaseTest
-    void aKillBetweenARevisionsChangeAndItsRecordIsFinishedByTheNextUpgrade(TestDatabase db) throws Exception {
-        assumeTrue(db.isPostgres(), "a trigger that holds the window open needs pg_sleep; SQLite is covered below");
+    @Test
+    void aKillBetweenARevisionsChangeAndItsRecordIsFinishedByTheNextUpgrade() throws Exception {
+        try (TestDatabase db = TestDatabases.empty(Engine.POSTGRES)) {
+            aKillBetweenARevisionsChangeAndItsRecordIsFinishedByTheNextUpgradeOn(db);
+        }
+    }
+
+    private void aKillBetweenARevisionsChangeAndItsRecordIsFinishedByTheNextUpgradeOn(TestDatabase db) throws Exception {
         new Migrator(db.url()).upgrade(BEFORE_LAST);
         // the record of the index revision waits, its indexes committed already, until the kill
         db.jdbi().useHandle(h -> {
@@ -55,9 +61,14 @@ class UpgradeCrashTest {
         assertConsistentAtHead(db);
     }
 
-    @EmptyDatabaseTest
-    void aHalfRecordedRevisionOnSqliteIsFinishedByTheNextUpgrade(TestDatabase db) {
-        assumeTrue(!db.isPostgres(), "PostgreSQL gets the real kill above");
+    @Test
+    void aHalfRecordedRevisionOnSqliteIsFinishedByTheNextUpgrade() {
+        try (TestDatabase db = TestDatabases.empty(Engine.SQLITE)) {
+            aHalfRecordedRevisionOnSqliteIsFinishedByTheNextUpgradeOn(db);
+        }
+    }
+
+    private void aHalfRecordedRevisionOnSqliteIsFinishedByTheNextUpgradeOn(TestDatabase db) {
         // the state the kill leaves, made directly: every change of head applied, the last record missing
         new Migrator(db.url()).upgrade("head");
         db.jdbi().useHandle(h -> h.execute("DELETE FROM DATABASECHANGELOG WHERE id = '" + LAST + "'"));

@@ -1,11 +1,12 @@
 package io.yaptide.store.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.yaptide.store.simulations.SimulationStore;
 import io.yaptide.store.testing.DatabaseTest;
 import io.yaptide.store.testing.TestDatabase;
+import io.yaptide.store.testing.Engine;
+import org.junit.jupiter.api.Test;
 import io.yaptide.store.testing.TestDatabases;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +30,14 @@ class DatabaseOutageTest {
     static final int WORKERS = 4;
     static final int TERMINATIONS = 6;
 
-    @DatabaseTest
-    void terminatedConnectionsAnswer503AndTheServiceRecoversByItself(TestDatabase db) throws Exception {
-        assumeTrue(db.isPostgres(), "server connections to terminate exist on PostgreSQL only");
+    @Test
+    void terminatedConnectionsAnswer503AndTheServiceRecoversByItself() throws Exception {
+        try (TestDatabase db = TestDatabases.migrated(Engine.POSTGRES)) {
+            terminatedConnectionsAnswer503AndTheServiceRecoversByItselfOn(db);
+        }
+    }
+
+    private void terminatedConnectionsAnswer503AndTheServiceRecoversByItselfOn(TestDatabase db) throws Exception {
         try (TestServer server = TestServer.start(db)) {
             ApiClient anna = server.client().signedUp("anna");
             String jobId = anna.post("/jobs/direct", UserJourneyTest.payload("shieldhit_json_payload_files.json",
