@@ -29,13 +29,16 @@ public final class StrictGunzip {
             at += 2 + ((gzip[10] & 0xff) | (gzip[11] & 0xff) << 8);
         }
         if ((flags & 0x08) != 0) { // FNAME
-            while (gzip[at++] != 0) { }
+            at = afterZeroTerminated(gzip, at);
         }
         if ((flags & 0x10) != 0) { // FCOMMENT
-            while (gzip[at++] != 0) { }
+            at = afterZeroTerminated(gzip, at);
         }
         if ((flags & 0x02) != 0) { // FHCRC
             at += 2;
+        }
+        if (at > gzip.length) {
+            throw new IllegalArgumentException("the gzip header runs past the end of the body");
         }
         Inflater inflater = new Inflater(true);
         try {
@@ -66,6 +69,17 @@ public final class StrictGunzip {
         } finally {
             inflater.end();
         }
+    }
+
+    /** The index after the zero byte that ends a header string starting at {@code at}. */
+    private static int afterZeroTerminated(byte[] gzip, int at) {
+        while (at < gzip.length && gzip[at] != 0) {
+            at++;
+        }
+        if (at == gzip.length) {
+            throw new IllegalArgumentException("the gzip header runs past the end of the body");
+        }
+        return at + 1;
     }
 
     private static int intLE(byte[] b, int at) {

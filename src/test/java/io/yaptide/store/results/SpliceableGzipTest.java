@@ -85,6 +85,14 @@ class SpliceableGzipTest {
         System.arraycopy(one, 0, two, 0, one.length);
         System.arraycopy(one, 0, two, one.length, one.length);
         assertThatThrownBy(() -> StrictGunzip.decode(two)).hasMessageContaining("follow the first gzip member");
+        byte[] unterminatedName = new byte[20];
+        unterminatedName[0] = 0x1f;
+        unterminatedName[1] = (byte) 0x8b;
+        unterminatedName[2] = 8;
+        unterminatedName[3] = 0x08; // FNAME, never terminated
+        java.util.Arrays.fill(unterminatedName, 10, 20, (byte) 'a');
+        assertThatThrownBy(() -> StrictGunzip.decode(unterminatedName)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("runs past the end");
     }
 
     private static int crc(byte[] bytes) {
