@@ -81,7 +81,9 @@ public final class StreamingHttp implements AutoCloseable {
         Map<String, String> headers = new LinkedHashMap<>();
         for (String line = readLine(); !line.isEmpty(); line = readLine()) {
             int colon = line.indexOf(':');
-            headers.put(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), line.substring(colon + 1).strip());
+            // a header given more than once (Set-Cookie) keeps every value, one a line
+            headers.merge(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), line.substring(colon + 1).strip(),
+                    (a, b) -> a + "\n" + b);
         }
         String length = headers.get("content-length");
         if (length != null) {

@@ -24,6 +24,8 @@ public final class Workloads {
         register("read_pages_raw", new ReadPages(false), true, "all pages of those results, as stored gzip (MB/s of JSON)");
         register("http_task_updates", new HttpTaskUpdates(), true, "POST /tasks over loopback, 8 workers with their own keys (updates/s, p99 ms)");
         register("http_results_get", new HttpResultsGet(), true, "GET /results of the fixture: stored gzip vs decompress-and-reserialize (MB/s)");
+        register("ingest_1gb", new Ingest1gb(), false, "POST /results of ~1 GB to the service at -Xmx256m, read back plain and gzip (MB/s, heap MB)");
+        register("results_get", new ResultsGet(), false, "GET /results of the fixture, plain and gzip; beside the original's with BENCH_ORIGINAL_URL (MB/s)");
         register("gzip_levels", new GzipLevels(), false, "gzip levels 1-9 on the fixture's pages: speed and ratio (no database)");
     }
 
