@@ -47,6 +47,8 @@ final class Ingest1gb implements Workload {
         System.err.printf("bench: ingest_1gb posts %d MB (%d estimators) to a service at %s%n",
                 length / 1_000_000, repetitions * set.estimatorsPerRepetition(), HEAP);
 
+        double compressReference = compressOneCore(ctx.resultsFixture());
+
         try (ServiceProcess service = ServiceProcess.start(ctx.db().url().render(true), List.of(HEAP),
                 Map.of("YAPTIDE_JWT_SECRET", secretText, "YAPTIDE_MAX_RESULTS_BODY_BYTES", Long.toString(4 * BODY_BYTES)));
              StreamingHttp http = new StreamingHttp(service.baseUrl())) {
@@ -94,7 +96,32 @@ final class Ingest1gb implements Workload {
             out.print("ingest_1gb_get_gzip_MBps", plainText[0] / gzipSeconds / 1e6, "MB/s");
             out.print("ingest_1gb_get_peak_heap_mb", reading.peakBeforeMb(), "MB");
             out.print("ingest_1gb_gzip_ratio", (double) plainText[0] / gzipBytes, "x");
+            out.print("ingest_1gb_compress_1core_MBps", compressReference, "MB/s");
+            out.print("ingest_1gb_vs_compress_1core", length / seconds / 1e6 / compressReference, "x");
         }
+    }
+
+    /**
+     * The reference taken in the same run: MB/s at which this JVM compresses the fixture's pages as
+     * the service stores them (gzip level 1, one thread), for about two seconds after a warm-up. On a
+     * loaded machine both figures fall; their ratio says how much of one core's compression speed
+     * the whole path (parse, compress on all cores, insert, commit) achieved.
+     */
+    private static double compressOneCore(byte[] fixture) throws Exception {
+        List<io.yaptide.store.results.EstimatorResult> set = io.yaptide.store.results.ResultSetCodec.decode(fixture);
+        List<byte[]> pages = new java.util.ArrayList<>();
+        for (var e : set) {
+            for (var p : e.pages()) {
+                pages.add(p.data().jsonBytes());
+            }
+        }
+        long bytes = pages.stream().mapToLong(b -> b.length).sum();
+        Stopwatch.Run run = Stopwatch.repeat(1.0, 2.0, () -> {
+            for (byte[] page : pages) {
+                io.yaptide.store.results.Payload.ofJsonBytes(page);
+            }
+        });
+        return run.perSecond() * bytes / 1e6;
     }
 
     private static void check(StreamingHttp.Head head, boolean ok, String what, long bytes) throws IOException {
