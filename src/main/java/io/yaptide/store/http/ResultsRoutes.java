@@ -95,8 +95,9 @@ final class ResultsRoutes {
                 limits.reserve(ctx, bytes);
             }
         };
-        // the pages read but not yet stored: bounded by the ingest, whatever the body's size
-        reserve.accept(ResultSetIngest.IN_FLIGHT_BYTES);
+        // the pages read but not yet stored: bounded by the ingest whatever the body's size, and by the body itself
+        long declared = ctx.req().getContentLengthLong();
+        reserve.accept(declared > 0 ? Math.min(declared, ResultSetIngest.IN_FLIGHT_BYTES) : ResultSetIngest.IN_FLIGHT_BYTES);
         Map<String, Object> envelope = new HashMap<>();
         ResultSetIngest ingest = null;
         try (ResultSetInput input = new ResultSetInput(ctx.req().getInputStream(), maxResultsBodyBytes, maxBodyBytes, reserve);
