@@ -23,6 +23,8 @@ public final class SqlErrors {
     private static final String PG_SERIALIZATION = "40001";
     /** undefined_table: the schema is missing (not migrated, or dropped under us). */
     private static final String PG_UNDEFINED_TABLE = "42P01";
+    /** undefined_column: the schema is older than the code (a revision not applied yet). */
+    private static final String PG_UNDEFINED_COLUMN = "42703";
     /**
      * Class 22 is "data exception": text the database cannot hold (a NUL byte, 22021), a number out
      * of the column's range (22003), a value too long (22001). The input was wrong, not the database.
@@ -34,6 +36,8 @@ public final class SqlErrors {
      * "canceling statement" is not here (that is our own timeout, not an outage).
      */
     private static final String PG_CONNECTION_CLASS = "08";
+    /** query_canceled: a statement or query timeout we set ran out. */
+    private static final String PG_QUERY_CANCELED = "57014";
 
     /** What went wrong, as far as callers need to know. */
     public enum Kind {
@@ -45,7 +49,12 @@ public final class SqlErrors {
         FOREIGN_KEY_VIOLATION,
         /** A value the database refuses to hold (NUL in text, out-of-range number): the input's fault. */
         INVALID_DATA,
+        /** The table is not there: the database was never migrated (or was dropped under us). */
         MISSING_SCHEMA,
+        /** A column is not there: the schema is older than the code, a revision is still to be applied. */
+        OUTDATED_SCHEMA,
+        /** A statement ran past the timeout we set for it (a database too slow to count as ready). */
+        TIMED_OUT,
         /** Anything else: a defect or a state we did not foresee. */
         OTHER
     }
@@ -55,7 +64,7 @@ public final class SqlErrors {
 
     /** The kind of the first SQL failure in the cause chain (connection trouble wins over anything found later). */
     public static Kind classify(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : (Iterable<Throwable>) Causes.chain(failure)::iterator) {
             if (t instanceof ConnectionException || t instanceof SQLTransientConnectionException
                     || t instanceof SQLNonTransientConnectionException || t instanceof SQLRecoverableException) {
                 return Kind.UNAVAILABLE;
@@ -81,6 +90,9 @@ public final class SqlErrors {
                 || m.contains("This connection has been closed") || m.contains("An I/O error occurred")) {
             return Kind.UNAVAILABLE;
         }
+        if (state.equals(PG_QUERY_CANCELED)) {
+            return Kind.TIMED_OUT;
+        }
         if (state.equals(PG_DEADLOCK) || state.equals(PG_SERIALIZATION)) {
             return Kind.RETRYABLE;
         }
@@ -97,11 +109,32 @@ public final class SqlErrors {
         if (PG_UNDEFINED_TABLE.equals(state) || m.contains("no such table")) {
             return Kind.MISSING_SCHEMA;
         }
+        if (PG_UNDEFINED_COLUMN.equals(state) || m.contains("no such column") || m.contains("has no column named")) {
+            return Kind.OUTDATED_SCHEMA;
+        }
         if (m.contains("SQLITE_CANTOPEN") || m.contains("SQLITE_IOERR") || m.contains("SQLITE_BUSY")
                 || m.contains("SQLITE_FULL") || m.contains("SQLITE_READONLY")) {
             return Kind.UNAVAILABLE; // the file cannot be opened, written or locked now
         }
         return Kind.OTHER;
+    }
+
+    /**
+     * The first line of the driver's message of the first SQL failure in the chain (for an operator's
+     * one-line message about the schema); empty if there is none.
+     */
+    public static String sqlMessage(Throwable failure) {
+        return Causes.chain(failure).filter(SQLException.class::isInstance).findFirst()
+                .map(t -> Causes.firstLine(t.getMessage())).orElse("");
+    }
+
+    /**
+     * The innermost cause's class and, for an SQL failure, its SQLSTATE: what a log line may say
+     * about a failure whose message could quote a statement's values.
+     */
+    public static String describe(Throwable failure) {
+        Throwable c = Causes.root(failure);
+        return c.getClass().getName() + (c instanceof SQLException sql ? " SQLSTATE " + sql.getSQLState() : "");
     }
 
     /** True if the failure means the database is unavailable now (the service answers 503). */

@@ -1,6 +1,7 @@
 package io.yaptide.store.health;
 
 import io.yaptide.store.db.Database;
+import io.yaptide.store.db.SqlErrors;
 import io.yaptide.store.config.RedisUrl;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -114,9 +115,9 @@ public final class Readiness {
     }
 
     private static boolean brokenConnection(SQLException e, Connection c) {
-        String state = e.getSQLState();
-        if (state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57014"))) {
-            return true; // connection failure, admin shutdown, query cancelled by the timeout
+        SqlErrors.Kind kind = SqlErrors.classify(e);
+        if (kind == SqlErrors.Kind.UNAVAILABLE || kind == SqlErrors.Kind.TIMED_OUT) {
+            return true; // connection failure, shutdown, query cancelled by the timeout
         }
         try {
             return c.isClosed() || !c.isValid(1);

@@ -2,7 +2,7 @@ package io.yaptide.store.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.yaptide.store.dispatch.celery.CeleryOutbox;
+import io.yaptide.store.outbox.CeleryOutbox;
 import io.yaptide.store.simulations.SimulationStore;
 import io.yaptide.store.simulations.SimulationSeeds;
 import io.yaptide.store.testing.DatabaseTest;
