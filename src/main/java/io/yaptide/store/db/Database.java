@@ -5,8 +5,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import io.yaptide.store.config.DatabaseUrl;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -76,11 +74,7 @@ public final class Database implements AutoCloseable {
             SingleConnectionDataSource single = new SingleConnectionDataSource(keeper);
             return new Database(url, single, single, null);
         } catch (SQLException | RuntimeException e) {
-            closeQuietly(keeper);
-            if (e instanceof DatabaseUnavailableException d) {
-                throw d;
-            }
-            throw unavailable(url, e);
+            throw openFailed(url, keeper, e);
         }
     }
 
@@ -107,15 +101,16 @@ public final class Database implements AutoCloseable {
             HikariDataSource pool = new HikariDataSource(poolConfig(url, poolSize));
             return new Database(url, pool, pool, keeper);
         } catch (HikariPool.PoolInitializationException e) {
-            closeQuietly(keeper);
-            throw unavailable(url, e.getCause() != null ? e.getCause() : e);
+            throw openFailed(url, keeper, e.getCause() != null ? e.getCause() : e);
         } catch (SQLException | RuntimeException e) {
-            closeQuietly(keeper);
-            if (e instanceof DatabaseUnavailableException d) {
-                throw d;
-            }
-            throw unavailable(url, e);
+            throw openFailed(url, keeper, e);
         }
+    }
+
+    /** Closes what was opened so far; the failure as the one line the operator gets. */
+    private static DatabaseUnavailableException openFailed(DatabaseUrl url, Connection opened, Throwable e) {
+        closeQuietly(opened);
+        return e instanceof DatabaseUnavailableException d ? d : unavailable(url, e);
     }
 
     private static void prepareSqliteFile(DatabaseUrl url) {
@@ -158,19 +153,18 @@ public final class Database implements AutoCloseable {
 
     /** Translates a connection failure into one line an operator can act on. */
     static DatabaseUnavailableException unavailable(DatabaseUrl url, Throwable cause) {
-        String state = cause instanceof SQLException sql ? sql.getSQLState() : null;
         String detail = Causes.rootMessage(cause);
+        SqlErrors.ConnectFailure why = SqlErrors.connectFailure(cause);
         String advice;
         if (url.isSqlite()) {
             advice = "cannot open SQLite database " + url + " (" + detail + "); check the path, its directory and permissions";
-        } else if ("28P01".equals(state) || "28000".equals(state)) {
+        } else if (why == SqlErrors.ConnectFailure.LOGIN_REFUSED) {
             advice = "PostgreSQL refused the login for user '" + url.user().orElse("(none)") + "' at " + url
                     + "; check the user name and password in the URL";
-        } else if ("3D000".equals(state)) {
+        } else if (why == SqlErrors.ConnectFailure.NO_SUCH_DATABASE) {
             advice = "database '" + url.database() + "' does not exist on " + url.host() + ":" + url.port()
                     + " (" + url + "); create it (createdb " + url.database() + ") or fix the name in the URL";
-        } else if (Causes.has(cause, ConnectException.class) || Causes.has(cause, UnknownHostException.class)
-                || "08001".equals(state) || "08006".equals(state)) {
+        } else if (why == SqlErrors.ConnectFailure.UNREACHABLE) {
             advice = "cannot reach PostgreSQL at " + url.host() + ":" + url.port() + " (" + url + "): " + detail
                     + "; check that the server is running and the host and port are right";
         } else {

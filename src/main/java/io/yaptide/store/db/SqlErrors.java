@@ -1,6 +1,8 @@
 package io.yaptide.store.db;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
@@ -59,7 +61,40 @@ public final class SqlErrors {
         OTHER
     }
 
+    /** Why a connection could not be opened, for the one line that tells the operator what to check. */
+    public enum ConnectFailure {
+        /** Wrong user name or password (28P01, 28000). */
+        LOGIN_REFUSED,
+        /** The server answers, the database is not there (3D000). */
+        NO_SUCH_DATABASE,
+        /** No server answers at the host and port (a refused or unresolvable address, 08001, 08006). */
+        UNREACHABLE,
+        OTHER
+    }
+
+    private static final String PG_INVALID_PASSWORD = "28P01";
+    private static final String PG_INVALID_AUTHORIZATION = "28000";
+    private static final String PG_INVALID_CATALOG_NAME = "3D000";
+    private static final String PG_CANNOT_CONNECT = "08001";
+    private static final String PG_CONNECTION_FAILURE = "08006";
+
     private SqlErrors() {
+    }
+
+    /** Why opening a connection failed (the failure as the driver or the pool threw it). */
+    public static ConnectFailure connectFailure(Throwable failure) {
+        String state = failure instanceof SQLException sql ? sql.getSQLState() : null;
+        if (PG_INVALID_PASSWORD.equals(state) || PG_INVALID_AUTHORIZATION.equals(state)) {
+            return ConnectFailure.LOGIN_REFUSED;
+        }
+        if (PG_INVALID_CATALOG_NAME.equals(state)) {
+            return ConnectFailure.NO_SUCH_DATABASE;
+        }
+        if (Causes.has(failure, ConnectException.class) || Causes.has(failure, UnknownHostException.class)
+                || PG_CANNOT_CONNECT.equals(state) || PG_CONNECTION_FAILURE.equals(state)) {
+            return ConnectFailure.UNREACHABLE;
+        }
+        return ConnectFailure.OTHER;
     }
 
     /** The kind of the first SQL failure in the cause chain (connection trouble wins over anything found later). */

@@ -3,6 +3,7 @@ package io.yaptide.store.health;
 import io.yaptide.store.db.Database;
 import io.yaptide.store.db.SqlErrors;
 import io.yaptide.store.config.RedisUrl;
+import io.yaptide.store.migrate.Bookkeeping;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -21,7 +22,7 @@ import java.util.List;
 public final class Readiness {
     /** A database that takes longer than this to read one row is not ready either. */
     static final int QUERY_TIMEOUT_SECONDS = 2;
-    static final String NEWEST_REVISION = "SELECT id FROM databasechangelog ORDER BY orderexecuted DESC LIMIT 1";
+    static final String NEWEST_REVISION = "SELECT id FROM " + Bookkeeping.CHANGELOG + " ORDER BY orderexecuted DESC LIMIT 1";
 
     private final Database db;
     private final String expectedRevision;
