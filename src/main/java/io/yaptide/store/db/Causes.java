@@ -7,18 +7,21 @@ import java.util.stream.Stream;
  * failure that matters several times, and a chain may point back at itself.
  */
 public final class Causes {
+    /** Deeper than any real wrapping; a chain that loops (A caused by B caused by A) ends here. */
+    static final int MAX_DEPTH = 64;
+
     private Causes() {
     }
 
-    /** The exception and its causes, outermost first, ending at a self-reference. */
+    /** The exception and its causes, outermost first, ending at a self-reference (or {@link #MAX_DEPTH}). */
     public static Stream<Throwable> chain(Throwable failure) {
-        return Stream.iterate(failure, t -> t != null, t -> t.getCause() == t ? null : t.getCause());
+        return Stream.iterate(failure, t -> t != null, t -> t.getCause() == t ? null : t.getCause()).limit(MAX_DEPTH);
     }
 
     /** The innermost cause (the exception itself when it has none). */
     public static Throwable root(Throwable failure) {
         Throwable c = failure;
-        while (c.getCause() != null && c.getCause() != c) {
+        for (int depth = 1; depth < MAX_DEPTH && c.getCause() != null && c.getCause() != c; depth++) {
             c = c.getCause();
         }
         return c;

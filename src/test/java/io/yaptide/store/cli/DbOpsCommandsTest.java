@@ -3,6 +3,7 @@ package io.yaptide.store.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.yaptide.store.config.DatabaseUrl;
+import io.yaptide.store.db.Catalog;
 import io.yaptide.store.db.ConnectionPurpose;
 import io.yaptide.store.db.Connections;
 import io.yaptide.store.migrate.Migrator;
@@ -471,15 +472,9 @@ class DbOpsCommandsTest {
             var database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
             Liquibase lb = new Liquibase("master.xml", new DirectoryResourceAccessor(dir), database);
             lb.update("");
-            assertThat(tableExists(c, "Example_" + id)).isTrue();
+            assertThat(Catalog.tableExists(c, "Example_" + id)).isTrue();
             lb.rollback(1, "");
-            assertThat(tableExists(c, "Example_" + id)).isFalse();
-        }
-    }
-
-    static boolean tableExists(Connection c, String name) throws SQLException {
-        try (var rs = c.getMetaData().getTables(null, null, name, new String[] {"TABLE"})) {
-            return rs.next();
+            assertThat(Catalog.tableExists(c, "Example_" + id)).isFalse();
         }
     }
 
