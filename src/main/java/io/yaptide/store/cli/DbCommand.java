@@ -6,11 +6,8 @@ import io.yaptide.store.migrate.Migrator;
 import io.yaptide.store.migrate.Revision;
 import io.yaptide.store.ops.AppTables;
 import io.yaptide.store.ops.Backups;
-import io.yaptide.store.ops.Connections;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -135,11 +132,11 @@ public final class DbCommand implements Runnable {
                     printOutcome("upgrade", m.upgrade(goal));
                 } catch (MigrationException e) {
                     String still;
-                    try (Connection c = Connections.open(resolved().url())) {
+                    try {
                         // ours, or the original's alembic_version on a database not adopted yet
-                        still = io.yaptide.store.ops.RecordedRevision.read(c).map(io.yaptide.store.ops.RecordedRevision::label)
-                                .orElse(Migrator.BASE);
-                    } catch (SQLException | RuntimeException unreadable) {
+                        still = io.yaptide.store.ops.RecordedRevision.read(resolved().url())
+                                .map(io.yaptide.store.ops.RecordedRevision::label).orElse(Migrator.BASE);
+                    } catch (RuntimeException unreadable) {
                         still = "unknown (" + unreadable.getMessage() + ")";
                     }
                     throw new CliException(ExitCode.MIGRATION, e.getMessage() + "\nThe database is still at revision "
@@ -165,11 +162,7 @@ public final class DbCommand implements Runnable {
         }
 
         private boolean hasTables() {
-            try (Connection c = Connections.open(resolved().url())) {
-                return AppTables.countAnyTables(c, resolved().url().isPostgres()) > 0;
-            } catch (SQLException e) {
-                return true;
-            }
+            return AppTables.anyTables(resolved().url());
         }
     }
 

@@ -4,23 +4,20 @@ import io.yaptide.store.config.DatabaseUrl;
 import io.yaptide.store.config.Settings;
 import io.yaptide.store.db.Database;
 import io.yaptide.store.migrate.Migrator;
-import io.yaptide.store.ops.AppTables;
 import io.yaptide.store.ops.BackupManifest;
 import io.yaptide.store.ops.Backups;
 import io.yaptide.store.ops.ChangelogScaffold;
-import io.yaptide.store.ops.Connections;
+import io.yaptide.store.ops.DispatchView;
 import io.yaptide.store.ops.ExternalTool;
+import io.yaptide.store.ops.Inspection;
 import io.yaptide.store.ops.OpsException;
 import io.yaptide.store.ops.RecordedRevision;
 import io.yaptide.store.ops.Rehearsal;
 import io.yaptide.store.ops.Restores;
-import io.yaptide.store.ops.TableStats;
 import io.yaptide.store.results.PayloadRewrite;
 import io.yaptide.store.simulations.Retention;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -99,9 +96,9 @@ final class DbOpsCommands {
                                      Backups.Mode mode, java.util.function.Consumer<String> progress) {
         DatabaseUrl url = resolved.url();
         String revision;
-        try (Connection c = Connections.open(url)) {
-            revision = RecordedRevision.read(c).map(RecordedRevision::id).orElse(null);
-        } catch (SQLException e) {
+        try {
+            revision = RecordedRevision.read(url).map(RecordedRevision::id).orElse(null);
+        } catch (OpsException e) {
             throw new CliException(ExitCode.UNAVAILABLE, "cannot read " + url + ": " + e.getMessage());
         }
         Path target = file != null ? file : Backups.defaultFile(backupDir(env), url, revision, mode, env);
@@ -215,10 +212,10 @@ final class DbOpsCommands {
             requireReachable();
             DatabaseUrl url = url();
             PrintWriter out = out();
-            try (Connection c = Connections.open(url)) {
-                var md = c.getMetaData();
-                out.println("Database  " + url + "  (" + md.getDatabaseProductName() + " " + md.getDatabaseProductVersion() + ")");
-                Optional<RecordedRevision> rev = RecordedRevision.read(c);
+            try {
+                Inspection.Report report = Inspection.read(url);
+                out.println("Database  " + url + "  (" + report.product() + ")");
+                Optional<RecordedRevision> rev = report.revision();
                 String head = Migrator.headId();
                 if (rev.isEmpty()) {
                     out.println("Revision  base (no revision applied)");
@@ -244,22 +241,21 @@ final class DbOpsCommands {
                 out.printf("%-18s %10s %10s%n", "Table", "Rows", "Size");
                 long rows = 0;
                 long bytes = 0;
-                for (String t : AppTables.present(c)) {
-                    long n = TableStats.count(c, t);
-                    long size = TableStats.sizeBytes(c, t, url.isPostgres());
+                for (Inspection.TableRow t : report.tables()) {
+                    long n = t.rows();
+                    long size = t.bytes();
                     rows += n;
                     bytes += Math.max(0, size);
-                    out.printf("%-18s %10d %10s%n", t, n, humanBytes(size));
+                    out.printf("%-18s %10d %10s%n", t.table(), n, humanBytes(size));
                 }
                 out.printf("%-18s %10d %10s%n", "total", rows, humanBytes(bytes));
-                if (AppTables.exists(c, io.yaptide.store.dispatch.celery.DispatchView.TABLE)) {
+                if (report.dispatch().isPresent()) {
                     // the Celery dispatch outbox (docs/celery.md): jobs not yet in Redis, or not yet ended
-                    var dispatch = io.yaptide.store.dispatch.celery.DispatchView.read(c, false);
                     out.println();
-                    out.println("Dispatch  " + io.yaptide.store.dispatch.celery.DispatchView.summary(dispatch)
+                    out.println("Dispatch  " + DispatchView.summary(report.dispatch().get())
                             + "  (bin/yaptide list-dispatch)");
                 }
-            } catch (SQLException e) {
+            } catch (OpsException e) {
                 throw new CliException(ExitCode.UNAVAILABLE, "cannot inspect " + url + ": " + e.getMessage());
             }
             return ExitCode.OK;

@@ -32,7 +32,6 @@ import java.util.Optional;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.function.Function;
-import org.jdbi.v3.core.ConnectionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -212,7 +211,6 @@ public final class YaptideServer implements AutoCloseable {
         app.exception(NoSuchElementException.class, (e, ctx) -> Reply.send(ctx, 404, "Not found: " + e.getMessage()));
         app.exception(HttpResponseException.class, (e, ctx) -> Reply.send(ctx, e.getStatus(), e.getMessage()));
         app.exception(DatabaseUnavailableException.class, (e, ctx) -> unavailable(ctx, e));
-        app.exception(ConnectionException.class, (e, ctx) -> unavailable(ctx, e));
         app.exception(InvalidDataException.class, (e, ctx) -> invalidData(ctx));
         app.exception(Exception.class, (e, ctx) -> {
             switch (SqlErrors.classify(e)) {
@@ -241,7 +239,7 @@ public final class YaptideServer implements AutoCloseable {
 
     private static void unavailable(Context ctx, Exception e) {
         // the exception's class only: a driver's message may quote the statement's values
-        LOG.error("database unavailable during {} {}: {}", ctx.method(), ctx.path(), rootClass(e));
+        LOG.error("database unavailable during {} {}: {}", ctx.method(), ctx.path(), SqlErrors.describe(e));
         ctx.header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
         Reply.send(ctx, 503, "Database unavailable; try again later");
     }
@@ -249,14 +247,6 @@ public final class YaptideServer implements AutoCloseable {
     private static void invalidData(Context ctx) {
         Reply.send(ctx, 400, "Wrong data provided: a value the database cannot store (text with a NUL character,"
                 + " or a number out of range)");
-    }
-
-    private static String rootClass(Throwable e) {
-        Throwable c = e;
-        while (c.getCause() != null && c.getCause() != c) {
-            c = c.getCause();
-        }
-        return c.getClass().getName() + (c instanceof java.sql.SQLException sql ? " SQLSTATE " + sql.getSQLState() : "");
     }
 
     private static void openApi(Context ctx) {

@@ -4,6 +4,7 @@ import io.yaptide.store.db.Database;
 import io.yaptide.store.db.DeadlockRetry;
 import io.yaptide.store.db.Dialect;
 import io.yaptide.store.db.NullableColumns;
+import io.yaptide.store.db.StoreTransaction;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -76,7 +77,7 @@ public final class SimulationStore {
 
     /** Work to do in the creating transaction, given the simulation and its plain update key. */
     public interface SameTransaction {
-        void run(Handle handle, CreatedSimulation created);
+        void run(StoreTransaction transaction, CreatedSimulation created);
     }
 
     /** As {@link #create(NewSimulation)}, running {@code alsoDo} in the same transaction (an outbox row). */
@@ -117,7 +118,7 @@ public final class SimulationStore {
                     : new BatchSimulation(id, request.jobId(), request.userId(), startTime, null, request.title(),
                             request.inputType(), request.simType(), JobState.PENDING, request.clusterId(),
                             null, null, null);
-            alsoDo.run(h, new CreatedSimulation(made, key));
+            alsoDo.run(StoreTransaction.of(h), new CreatedSimulation(made, key));
             return made;
         });
         return new CreatedSimulation(created, key);

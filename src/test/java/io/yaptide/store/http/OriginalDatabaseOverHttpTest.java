@@ -154,7 +154,7 @@ class OriginalDatabaseOverHttpTest {
     /** What the original stored, read and decoded straight from the fixture's rows (no store involved). */
     private static List<StoredSimulation> decodeFixtureRows(DatabaseUrl url) throws SQLException, IOException {
         List<StoredSimulation> out = new ArrayList<>();
-        try (Connection c = io.yaptide.store.ops.Connections.open(url); Statement s = c.createStatement()) {
+        try (Connection c = io.yaptide.store.db.Connections.open(url, io.yaptide.store.db.ConnectionPurpose.OPERATIONS); Statement s = c.createStatement()) {
             List<long[]> sims = new ArrayList<>();
             List<String[]> names = new ArrayList<>();
             try (ResultSet rs = s.executeQuery("SELECT s.id, s.job_id, u.id, u.username, u.auth_provider,"

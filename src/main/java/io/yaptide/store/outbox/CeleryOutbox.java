@@ -1,7 +1,8 @@
-package io.yaptide.store.dispatch.celery;
+package io.yaptide.store.outbox;
 
 import io.yaptide.store.db.Database;
 import io.yaptide.store.db.DeadlockRetry;
+import io.yaptide.store.db.StoreTransaction;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -14,8 +15,8 @@ import org.jdbi.v3.core.Handle;
  * DONE (the job ended), CANCELED (cancelled before it was sent: never sent). Times are epoch ms.
  */
 public final class CeleryOutbox {
-    static final String QUEUED = "QUEUED";
-    static final String SENT = "SENT";
+    public static final String QUEUED = "QUEUED";
+    public static final String SENT = "SENT";
     static final String DONE = "DONE";
     static final String CANCELED = "CANCELED";
 
@@ -26,11 +27,11 @@ public final class CeleryOutbox {
     }
 
     /** A job waiting to be published. */
-    record Due(long simulationId, String mergeId, String groupId, String message, int attempts, long nextAttemptAt) {
+    public record Due(long simulationId, String mergeId, String groupId, String message, int attempts, long nextAttemptAt) {
     }
 
     /** A published job not known to have ended. */
-    record Watched(long simulationId, String mergeId, String jobState, long sentAt, List<String> unfinishedCeleryIds) {
+    public record Watched(long simulationId, String mergeId, String jobState, long sentAt, List<String> unfinishedCeleryIds) {
     }
 
     /** One line of the operator's view. */
@@ -42,8 +43,9 @@ public final class CeleryOutbox {
      * Records the job in the caller's transaction (the one creating the job): the outbox row, each
      * task's Celery id and the merge id, as the original stores them before submitting.
      */
-    public static void record(Handle h, long simulationId, List<String> celeryIds, String mergeId, String groupId,
-                       String message, long now) {
+    public static void record(StoreTransaction transaction, long simulationId, List<String> celeryIds, String mergeId,
+                              String groupId, String message, long now) {
+        Handle h = transaction.handle();
         h.createUpdate("""
                         INSERT INTO yaptide_celery_outbox (simulation_id, dispatch_state, merge_id, group_id, message,
                                                            queued_at, sent_at, attempts, next_attempt_at, last_error)
@@ -60,7 +62,7 @@ public final class CeleryOutbox {
                 .bind("mergeId", mergeId).bind("id", simulationId).execute();
     }
 
-    List<Due> due(long now, int limit) {
+    public List<Due> due(long now, int limit) {
         return db.jdbi().withHandle(h -> h.createQuery("""
                         SELECT simulation_id, merge_id, group_id, message, attempts, next_attempt_at
                         FROM yaptide_celery_outbox WHERE dispatch_state = 'QUEUED' AND next_attempt_at <= :now
@@ -75,7 +77,7 @@ public final class CeleryOutbox {
      * Rows whose simulation was deleted or ended before they were sent (deleted by its user, or
      * ended by an operator) are never sent: dropped or marked CANCELED.
      */
-    void dropStale() {
+    public void dropStale() {
         db.jdbi().useHandle(h -> {
             h.createUpdate("""
                     DELETE FROM yaptide_celery_outbox WHERE dispatch_state = 'QUEUED' AND NOT EXISTS
@@ -89,7 +91,7 @@ public final class CeleryOutbox {
     }
 
     /** Takes the row for one attempt (another service process then skips it until {@code leaseUntil}). */
-    boolean claim(Due d, long leaseUntil) {
+    public boolean claim(Due d, long leaseUntil) {
         return db.jdbi().withHandle(h -> h.createUpdate("""
                         UPDATE yaptide_celery_outbox SET next_attempt_at = :lease
                         WHERE simulation_id = :id AND dispatch_state = 'QUEUED' AND next_attempt_at = :old""")
@@ -98,7 +100,7 @@ public final class CeleryOutbox {
     }
 
     /** Published: the message (it holds the update key) is no longer kept. */
-    void markSent(long simulationId, long now) {
+    public void markSent(long simulationId, long now) {
         db.jdbi().useHandle(h -> h.createUpdate("""
                         UPDATE yaptide_celery_outbox SET dispatch_state = 'SENT', sent_at = :now, message = NULL,
                                attempts = attempts + 1, last_error = NULL
@@ -106,7 +108,7 @@ public final class CeleryOutbox {
                 .bind("now", now).bind("id", simulationId).execute());
     }
 
-    void markRetry(long simulationId, long nextAttemptAt, String error) {
+    public void markRetry(long simulationId, long nextAttemptAt, String error) {
         String e = error == null ? "unknown error" : error.length() > 500 ? error.substring(0, 500) : error;
         db.jdbi().useHandle(h -> h.createUpdate("""
                         UPDATE yaptide_celery_outbox SET attempts = attempts + 1, next_attempt_at = :next, last_error = :err
@@ -119,7 +121,7 @@ public final class CeleryOutbox {
      *
      * @return the dispatch state it had, empty when the job has no outbox row
      */
-    Optional<String> cancel(long simulationId) {
+    public Optional<String> cancel(long simulationId) {
         return DeadlockRetry.run(() -> db.jdbi().inTransaction(h -> {
             Optional<String> state = h.createQuery(
                             "SELECT dispatch_state FROM yaptide_celery_outbox WHERE simulation_id = :id")
@@ -134,7 +136,7 @@ public final class CeleryOutbox {
     }
 
     /** The simulation's merge id and the Celery ids of its tasks in the given states. */
-    List<String> celeryIds(long simulationId, List<String> taskStates) {
+    public List<String> celeryIds(long simulationId, List<String> taskStates) {
         return db.jdbi().withHandle(h -> h.createQuery("""
                         SELECT c.celery_id FROM "Task" t JOIN "CeleryTask" c ON c.id = t.id
                         WHERE t.simulation_id = :id AND t.task_state IN (<states>) AND c.celery_id <> ''
@@ -142,13 +144,13 @@ public final class CeleryOutbox {
                 .bind("id", simulationId).bindList("states", taskStates).mapTo(String.class).list());
     }
 
-    Optional<String> mergeId(long simulationId) {
+    public Optional<String> mergeId(long simulationId) {
         return db.jdbi().withHandle(h -> h.createQuery("SELECT merge_id FROM \"CelerySimulation\" WHERE id = :id")
                 .bind("id", simulationId).mapTo(String.class).findOne());
     }
 
     /** Sent jobs; those whose simulation ended (or went) are marked DONE here and not returned. */
-    List<Watched> watched() {
+    public List<Watched> watched() {
         return db.jdbi().withHandle(h -> {
             h.createUpdate("""
                     UPDATE yaptide_celery_outbox SET dispatch_state = 'DONE'
@@ -169,7 +171,7 @@ public final class CeleryOutbox {
      *
      * @return true if it was failed now
      */
-    boolean fail(long simulationId) {
+    public boolean fail(long simulationId) {
         String now = db.dialect().nowSql();
         return DeadlockRetry.run(() -> db.jdbi().inTransaction(h -> {
             int n = h.createUpdate("UPDATE \"Simulation\" SET job_state = 'FAILED', end_time = COALESCE(end_time, " + now
@@ -189,7 +191,7 @@ public final class CeleryOutbox {
     }
 
     /** Marks one task FAILED (the result backend says so while the worker could not report it). */
-    void failTask(long simulationId, String celeryId) {
+    public void failTask(long simulationId, String celeryId) {
         String now = db.dialect().nowSql();
         db.jdbi().useHandle(h -> h.createUpdate("UPDATE \"Task\" SET task_state = 'FAILED', end_time = COALESCE(end_time, "
                         + now + "), estimated_time = NULL, last_update_time = " + now + """
