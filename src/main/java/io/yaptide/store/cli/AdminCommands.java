@@ -64,11 +64,9 @@ final class AdminCommands {
                 err.flush();
             }
             // One connection is all a command needs; starting a pool costs more than the command takes.
+            // a store's refusal (an empty name...: StoreException.Invalid) ends as a usage error in Main.handle
             try (Database db = Database.openSingleConnection(global.resolvedUrl().url())) {
                 run(db);
-            } catch (IllegalArgumentException invalid) {
-                // the stores reject bad values (an empty name...) before touching the data
-                throw new CliException(ExitCode.USAGE, invalid.getMessage());
             }
             return ExitCode.OK;
         }

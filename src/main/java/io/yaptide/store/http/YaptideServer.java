@@ -6,9 +6,9 @@ import io.javalin.http.HttpResponseException;
 import io.yaptide.store.clusters.ClusterStore;
 import io.yaptide.store.config.OpsConfig;
 import io.yaptide.store.db.Database;
-import io.yaptide.store.db.DatabaseUnavailableException;
 import io.yaptide.store.db.InvalidDataException;
 import io.yaptide.store.db.SqlErrors;
+import io.yaptide.store.db.StoreException;
 import io.yaptide.store.dispatch.Dispatcher;
 import io.yaptide.store.dispatch.celery.CeleryConfig;
 import io.yaptide.store.dispatch.celery.CeleryDispatcher;
@@ -29,10 +29,8 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.function.Function;
-import org.jdbi.v3.core.ConnectionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Routes are thin (parse, check access, call a store, answer); every failure becomes the
  * original's {@code {"message": ...}} shape here, in one place: a route's {@link ApiException} with
- * its status, a store's validation error as 400, an unreachable database as 503, anything else as
- * 500 with the details in the log only.
+ * its status, a store's refusal ({@link StoreException}) by its kind (404, 409, 400, 503 with
+ * {@code Retry-After}), anything else as 500 with the details in the log only.
  */
 public final class YaptideServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(YaptideServer.class);
@@ -206,15 +204,13 @@ public final class YaptideServer implements AutoCloseable {
         }
     }
 
-    private static void mapErrors(Javalin app) {
+    /** Every failure to the original's {@code {"message": ...}} shape; package-private for ErrorMappingTest. */
+    static void mapErrors(Javalin app) {
         app.exception(ApiException.class, (e, ctx) -> Reply.send(ctx, e.status(), e.getMessage(), e.content()));
-        app.exception(IllegalArgumentException.class, (e, ctx) -> Reply.send(ctx, 400, "Wrong data provided: " + e.getMessage()));
-        app.exception(NoSuchElementException.class, (e, ctx) -> Reply.send(ctx, 404, "Not found: " + e.getMessage()));
         app.exception(HttpResponseException.class, (e, ctx) -> Reply.send(ctx, e.getStatus(), e.getMessage()));
-        app.exception(DatabaseUnavailableException.class, (e, ctx) -> unavailable(ctx, e));
-        app.exception(ConnectionException.class, (e, ctx) -> unavailable(ctx, e));
-        app.exception(InvalidDataException.class, (e, ctx) -> invalidData(ctx));
+        app.exception(StoreException.class, YaptideServer::refused);
         app.exception(Exception.class, (e, ctx) -> {
+            // a JDBI or driver failure that reached us without passing a store's translation
             switch (SqlErrors.classify(e)) {
                 case UNAVAILABLE -> unavailable(ctx, e);
                 case INVALID_DATA -> invalidData(ctx);
@@ -236,6 +232,22 @@ public final class YaptideServer implements AutoCloseable {
         });
     }
 
+    /**
+     * A store's refusal, by its kind; the four kinds are all there is. The client sees the
+     * refusal's public message, never a driver's text.
+     */
+    private static void refused(StoreException e, Context ctx) {
+        if (e instanceof StoreException.NotFound) {
+            Reply.send(ctx, 404, "Not found: " + e.publicMessage());
+        } else if (e instanceof StoreException.Conflict) {
+            Reply.send(ctx, 409, e.publicMessage());
+        } else if (e instanceof StoreException.Invalid) {
+            Reply.send(ctx, 400, "Wrong data provided: " + e.publicMessage());
+        } else {
+            unavailable(ctx, e);
+        }
+    }
+
     /** Seconds a client is asked to wait after a 503: the pool reconnects within that once the database is back. */
     static final int RETRY_AFTER_SECONDS = 1;
 
@@ -247,8 +259,7 @@ public final class YaptideServer implements AutoCloseable {
     }
 
     private static void invalidData(Context ctx) {
-        Reply.send(ctx, 400, "Wrong data provided: a value the database cannot store (text with a NUL character,"
-                + " or a number out of range)");
+        Reply.send(ctx, 400, "Wrong data provided: " + InvalidDataException.PUBLIC_MESSAGE);
     }
 
     private static String rootClass(Throwable e) {

@@ -4,6 +4,7 @@ import io.yaptide.store.db.Database;
 import io.yaptide.store.db.DeadlockRetry;
 import io.yaptide.store.db.Dialect;
 import io.yaptide.store.db.NullableColumns;
+import io.yaptide.store.db.StoreException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -67,8 +68,8 @@ public final class SimulationStore {
      * each with {@code requestedPrimaries}) and its input, atomically, and a fresh update key of
      * which only the hash is stored.
      *
-     * @throws IllegalArgumentException when the request is incomplete, the user or cluster does not
-     *                                  exist, or the job id is taken (nothing is written)
+     * @throws StoreException.Invalid when the request is incomplete, the user or cluster does not
+     *                                exist, or the job id is taken (nothing is written)
      */
     public CreatedSimulation create(NewSimulation request) {
         return create(request, (h, created) -> { });
@@ -142,7 +143,7 @@ public final class SimulationStore {
 
     private static void require(boolean condition, String message) {
         if (!condition) {
-            throw new IllegalArgumentException(message);
+            throw new StoreException.Invalid(message);
         }
     }
 
@@ -436,14 +437,16 @@ public final class SimulationStore {
     /**
      * Gives the simulation a fresh update key, stores only its hash, returns the key (shown once).
      *
-     * @throws IllegalArgumentException if there is no such simulation
+     * @throws StoreException.NotFound if there is no such simulation
      */
     public String rotateUpdateKey(long simulationId) {
         String key = UpdateKey.generate();
         int rows = db.jdbi().withHandle(h -> h.createUpdate(
                         "UPDATE \"Simulation\" SET update_key_hash = :hash WHERE id = :id")
                 .bind("id", simulationId).bind("hash", UpdateKey.hash(key)).execute());
-        require(rows == 1, "simulation " + simulationId + " does not exist");
+        if (rows != 1) {
+            throw new StoreException.NotFound("simulation " + simulationId + " does not exist");
+        }
         return key;
     }
 

@@ -5,6 +5,7 @@ import io.yaptide.store.db.DeadlockRetry;
 import io.yaptide.store.db.Dialect;
 import io.yaptide.store.db.NamedStatement;
 import io.yaptide.store.db.NullableColumns;
+import io.yaptide.store.db.StoreException;
 import io.yaptide.store.simulations.JobState;
 import io.yaptide.store.simulations.Platform;
 import io.yaptide.store.simulations.UpdateKey;
@@ -152,7 +153,7 @@ public final class TaskStore {
      */
     public boolean update(long simulationId, int taskId, TaskUpdate update) {
         if (update == null) {
-            throw new IllegalArgumentException("no task update given");
+            throw new StoreException.Invalid("no task update given");
         }
         if (update.celeryId() == null) {
             String sql = isProgressOnly(update) ? progressUpdateSql : updateTaskSql;
@@ -184,7 +185,7 @@ public final class TaskStore {
      */
     public boolean updateWithKey(long simulationId, int taskId, String updateKey, TaskUpdate update) {
         if (update == null) {
-            throw new IllegalArgumentException("no task update given");
+            throw new StoreException.Invalid("no task update given");
         }
         if (updateKey == null || updateKey.isEmpty()) {
             return false;
@@ -219,7 +220,7 @@ public final class TaskStore {
         TreeMap<Integer, TaskUpdate> ordered = new TreeMap<>();
         updates.forEach((taskId, update) -> {
             if (taskId == null || update == null) {
-                throw new IllegalArgumentException("a batch of task updates has a missing task number or update");
+                throw new StoreException.Invalid("a batch of task updates has a missing task number or update");
             }
             ordered.put(taskId, update);
         });

@@ -2,6 +2,7 @@ package io.yaptide.store.users;
 
 import io.yaptide.store.db.Database;
 import io.yaptide.store.db.SqlErrors;
+import io.yaptide.store.db.StoreException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -53,7 +54,7 @@ public final class UserStore {
     public PasswordUser createPasswordUser(String username, String password) {
         requireName(username);
         if (password == null || password.isEmpty()) {
-            throw new IllegalArgumentException("password must not be empty");
+            throw new StoreException.Invalid("password must not be empty");
         }
         String hash = PasswordHash.hash(password); // slow: keep it outside the transaction
         long id = insertUser(username, AuthProvider.YAPTIDE, (h, newId) -> h.createUpdate(
@@ -202,7 +203,7 @@ public final class UserStore {
     /** Replaces a password user's password (hashing it); false if no such password user. */
     public boolean updatePassword(String username, String newPassword) {
         if (newPassword == null || newPassword.isEmpty()) {
-            throw new IllegalArgumentException("password must not be empty");
+            throw new StoreException.Invalid("password must not be empty");
         }
         String hash = PasswordHash.hash(newPassword);
         return db.jdbi().withHandle(h -> h.createUpdate("""
@@ -310,7 +311,7 @@ public final class UserStore {
 
     private static void requireName(String username) {
         if (username == null || username.isBlank()) {
-            throw new IllegalArgumentException("user name must not be empty");
+            throw new StoreException.Invalid("user name must not be empty");
         }
     }
 

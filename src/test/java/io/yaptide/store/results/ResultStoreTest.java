@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.yaptide.store.db.StoreException;
 import io.yaptide.store.results.ResultSetCodec.EstimatorPages;
 import io.yaptide.store.testing.DatabaseTest;
 import io.yaptide.store.testing.Fixtures;
@@ -21,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Set;
 
 class ResultStoreTest {
@@ -120,9 +120,9 @@ class ResultStoreTest {
         EstimatorResult broken = new EstimatorResult("dose", null, List.of(
                 new EstimatorResult.PageData(0, Payload.ofJson(Map.of())), new EstimatorResult.PageData(0, Payload.ofJson(Map.of()))));
         assertThatThrownBy(() -> results.storeResults(sim, List.of(broken)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("estimator dose has page 0 twice");
+                .isInstanceOf(StoreException.Invalid.class).hasMessage("estimator dose has page 0 twice");
         assertThatThrownBy(() -> results.storeResults(sim + 100, List.of(estimator("dose", 0))))
-                .isInstanceOf(NoSuchElementException.class).hasMessage("no simulation with id " + (sim + 100));
+                .isInstanceOf(StoreException.NotFound.class).hasMessage("no simulation with id " + (sim + 100));
 
         assertThat(SeedRows.counts(db.jdbi())).isEqualTo(before);
         assertThat(results.pageNumbers(results.estimator(sim, "dose").orElseThrow().id())).containsExactly(0, 1);
@@ -166,7 +166,7 @@ class ResultStoreTest {
                 assertThat(l.data().json().get("run.log").asText()).isEqualTo("second"));
         assertThat(SeedRows.counts(db.jdbi())).containsEntry("Input", 1L).containsEntry("Logfiles", 1L);
         assertThatThrownBy(() -> results.storeLogfiles(sim + 100, Payload.ofJson(Map.of())))
-                .isInstanceOf(NoSuchElementException.class);
+                .isInstanceOf(StoreException.NotFound.class);
     }
 
     @DatabaseTest

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.yaptide.store.clusters.ClusterStore;
+import io.yaptide.store.db.StoreException;
 import io.yaptide.store.results.Payload;
 import io.yaptide.store.results.ResultSetCodec;
 import io.yaptide.store.results.ResultStore;
@@ -71,8 +72,8 @@ class UserStoreTest {
     @DatabaseTest
     void rejectsEmptyNamesAndPasswords(TestDatabase db) {
         UserStore users = new UserStore(db.database());
-        assertThatThrownBy(() -> users.createPasswordUser(" ", "pw")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> users.createPasswordUser("x", "")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> users.createPasswordUser(" ", "pw")).isInstanceOf(StoreException.Invalid.class);
+        assertThatThrownBy(() -> users.createPasswordUser("x", "")).isInstanceOf(StoreException.Invalid.class);
         assertThat(users.list()).isEmpty();
     }
 
