@@ -219,7 +219,7 @@ final class AdminCommands {
             }
             out().line("User: " + name + " exists");
             long id = user.get().id();
-            io.yaptide.store.users.OwnedData owned = users.ownedData(id);
+            io.yaptide.store.simulations.CascadeCounts owned = new SimulationStore(db).cascadeOfUser(id);
             if (!owned.isEmpty()) {
                 String what = owned.simulations() + " simulation(s) with " + owned.tasks() + " task(s), "
                         + owned.inputs() + " input(s), " + owned.estimators() + " estimator(s), " + owned.pages()

@@ -21,10 +21,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -35,9 +33,6 @@ import java.util.function.Supplier;
  */
 final class JobsRoutes {
     private static final DateTimeFormatter JOB_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-").withZone(ZoneOffset.UTC);
-    /** States the original refuses to cancel. */
-    private static final Set<JobState> NOT_CANCELABLE =
-            EnumSet.of(JobState.COMPLETED, JobState.FAILED, JobState.CANCELED, JobState.UNKNOWN);
 
     private final SimulationStore simulations;
     private final TaskStore tasks;
@@ -119,7 +114,7 @@ final class JobsRoutes {
             Reply.send(ctx, 200, "Job state is unknown", Reply.content("job_state", simulation.state().name()));
             return;
         }
-        if (!simulation.state().isTerminal() && simulations.followTasks(simulation.id())) {
+        if (simulations.followTasks(simulation)) {
             simulation = simulations.findById(simulation.id()).orElse(simulation);
         }
         List<Task> taskList = tasks.listBySimulation(simulation.id());
@@ -142,10 +137,7 @@ final class JobsRoutes {
         User user = auth.user(ctx);
         Simulation simulation = access.owned(ctx, user);
         requirePlatform(simulation, Platform.DIRECT);
-        if (NOT_CANCELABLE.contains(simulation.state())) {
-            refuseCancel(ctx, simulation.state());
-            return;
-        }
+        // the store's cancel applies the rule (JobState.SETTLED); a refusal reports the state that refused
         List<Task> before = tasks.listBySimulation(simulation.id());
         if (!simulations.cancel(simulation.id())) {
             refuseCancel(ctx, simulations.findById(simulation.id()).map(Simulation::state).orElse(simulation.state()));
@@ -168,10 +160,6 @@ final class JobsRoutes {
         requireKeycloak(user);
         Simulation simulation = access.owned(ctx, user);
         requirePlatform(simulation, Platform.BATCH);
-        if (NOT_CANCELABLE.contains(simulation.state())) {
-            refuseCancel(ctx, simulation.state());
-            return;
-        }
         if (!simulations.cancel(simulation.id())) {
             refuseCancel(ctx, simulations.findById(simulation.id()).map(Simulation::state).orElse(simulation.state()));
             return;

@@ -249,27 +249,6 @@ public final class UserStore {
                 .bind("id", userId).mapTo(Long.class).one();
     }
 
-    /** Row counts of everything a cascading {@link #delete} of this user would remove. */
-    public OwnedData ownedData(long userId) {
-        return db.jdbi().withHandle(h -> h.createQuery("""
-                        SELECT
-                          (SELECT COUNT(*) FROM "Simulation" s WHERE s.user_id = :id) AS simulations,
-                          (SELECT COUNT(*) FROM "Task" t JOIN "Simulation" s ON s.id = t.simulation_id
-                             WHERE s.user_id = :id) AS tasks,
-                          (SELECT COUNT(*) FROM "Input" i JOIN "Simulation" s ON s.id = i.simulation_id
-                             WHERE s.user_id = :id) AS inputs,
-                          (SELECT COUNT(*) FROM "Estimator" e JOIN "Simulation" s ON s.id = e.simulation_id
-                             WHERE s.user_id = :id) AS estimators,
-                          (SELECT COUNT(*) FROM "Page" p JOIN "Estimator" e ON e.id = p.estimator_id
-                             JOIN "Simulation" s ON s.id = e.simulation_id WHERE s.user_id = :id) AS pages,
-                          (SELECT COUNT(*) FROM "Logfiles" l JOIN "Simulation" s ON s.id = l.simulation_id
-                             WHERE s.user_id = :id) AS logfiles""")
-                .bind("id", userId)
-                .map((rs, ctx) -> new OwnedData(rs.getLong("simulations"), rs.getLong("tasks"), rs.getLong("inputs"),
-                        rs.getLong("estimators"), rs.getLong("pages"), rs.getLong("logfiles")))
-                .one());
-    }
-
     /**
      * Deletes a user. Without {@code cascade}, a user who still owns simulations is refused
      * ({@link UserHasSimulationsException}); with it, the simulations and all their data go too.

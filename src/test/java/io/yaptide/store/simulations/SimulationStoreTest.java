@@ -28,6 +28,43 @@ class SimulationStoreTest {
                 .bind("id", id).mapTo(String.class).one());
     }
 
+    // ---- who may delete what ------------------------------------------------------------------------
+
+    @DatabaseTest
+    void aUserDeletesOnlyTheirOwnSimulationAndOnlyOnceItsTasksHaveEnded(TestDatabase db) {
+        long anna = SimulationSeeds.user(db, "anna");
+        long ben = SimulationSeeds.user(db, "ben");
+        SimulationStore store = new SimulationStore(db.database());
+        Simulation running = store.create(SimulationSeeds.direct(anna, 2)).simulation();
+        Simulation merging = store.create(SimulationSeeds.direct(anna, 1)).simulation();
+        store.update(merging.id(), new SimulationUpdate(JobState.MERGING_QUEUED, null, null, null, null, null));
+
+        assertThat(store.deleteOwn(running.jobId(), anna)).isEqualTo(SimulationStore.Deletion.STILL_RUNNING);
+        assertThat(store.deleteOwn(running.jobId(), ben)).isEqualTo(SimulationStore.Deletion.NOT_THE_OWNER);
+        assertThat(store.deleteOwn("no-such-job", anna)).isEqualTo(SimulationStore.Deletion.NO_SUCH_SIMULATION);
+        assertThat(store.findById(running.id())).isPresent();
+        assertThat(count(db, "SELECT COUNT(*) FROM \"Task\" WHERE simulation_id = :id", running.id())).isEqualTo(2);
+
+        assertThat(store.deleteOwn(merging.jobId(), anna)).isEqualTo(SimulationStore.Deletion.DELETED);
+        assertThat(store.cancel(running.id())).isTrue();
+        assertThat(store.deleteOwn(running.jobId(), ben)).isEqualTo(SimulationStore.Deletion.NOT_THE_OWNER);
+        assertThat(store.deleteOwn(running.jobId(), anna)).isEqualTo(SimulationStore.Deletion.DELETED);
+        assertThat(store.findById(running.id())).isEmpty();
+        assertThat(count(db, "SELECT COUNT(*) FROM \"Task\" WHERE simulation_id = :id", running.id())).isZero();
+        assertThat(store.deleteOwn(running.jobId(), anna)).isEqualTo(SimulationStore.Deletion.NO_SUCH_SIMULATION);
+    }
+
+    @org.junit.jupiter.api.Test
+    void theStateListsTheStatementsUseAreTheEnumsOwn() {
+        assertThat(JobState.TERMINAL_SQL).isEqualTo("('CANCELED', 'COMPLETED', 'FAILED')");
+        assertThat(JobState.SETTLED_SQL).isEqualTo("('UNKNOWN', 'CANCELED', 'COMPLETED', 'FAILED')");
+        assertThat(JobState.DELETABLE_SQL).isEqualTo("('MERGING_QUEUED', 'MERGING_RUNNING', 'CANCELED', 'COMPLETED', 'FAILED')");
+        for (JobState s : JobState.values()) {
+            assertThat(s.isTerminal()).as(s.name()).isEqualTo(s == JobState.COMPLETED || s == JobState.FAILED || s == JobState.CANCELED);
+            assertThat(s.isSettled()).as(s.name()).isEqualTo(s.isTerminal() || s == JobState.UNKNOWN);
+        }
+    }
+
     // ---- create and polymorphic reads ---------------------------------------------------------------
 
     @DatabaseTest
