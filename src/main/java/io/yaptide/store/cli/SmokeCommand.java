@@ -1,6 +1,5 @@
 package io.yaptide.store.cli;
 
-import io.yaptide.store.http.SmokeRun;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;

@@ -258,15 +258,11 @@ public final class ResultStore {
         });
     }
 
+    /** The simulation's input, as {@code SimulationStore.create} wrote it (the one writer of the Input table). */
     public Optional<StoredInput> input(long simulationId) {
         return db.jdbi().withHandle(h -> h.createQuery(
                         "SELECT id, simulation_id, compressed_data FROM \"Input\" WHERE simulation_id = :sim ORDER BY id")
                 .bind("sim", simulationId).map(INPUT).findFirst());
-    }
-
-    /** Stores (or replaces) the input of a simulation. */
-    public void storeInput(long simulationId, Payload input) {
-        replaceSingle("Input", simulationId, input);
     }
 
     /** Stores (or replaces) the log files of a simulation. */

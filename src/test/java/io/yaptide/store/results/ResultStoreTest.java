@@ -146,17 +146,22 @@ class ResultStoreTest {
         assertThat(results.estimators(sim)).isEmpty();
     }
 
+    /** The input as SimulationStore.create writes it (the seeded simulations have none). */
+    private static void insertInput(TestDatabase db, long sim, Payload input) {
+        db.jdbi().useHandle(h -> h.createUpdate("INSERT INTO \"Input\" (simulation_id, compressed_data) VALUES (:sim, :data)")
+                .bind("sim", sim).bind("data", input.compressed()).execute());
+    }
+
     @DatabaseTest
-    void storesAndReplacesInputAndLogfiles(TestDatabase db) {
+    void readsTheInputAndStoresAndReplacesLogfiles(TestDatabase db) {
         ResultStore results = new ResultStore(db.database());
         long sim = SeedRows.directSimulation(db.jdbi(), null, 1);
         assertThat(results.input(sim)).isEmpty();
         assertThat(results.logfiles(sim)).isEmpty();
 
-        results.storeInput(sim, Payload.ofJson(Map.of("input_type", "editor")));
+        insertInput(db, sim, Payload.ofJson(Map.of("input_type", "files")));
         results.storeLogfiles(sim, Payload.ofJson(Map.of("run.log", "first")));
         results.storeLogfiles(sim, Payload.ofJson(Map.of("run.log", "second")));
-        results.storeInput(sim, Payload.ofJson(Map.of("input_type", "files")));
 
         assertThat(results.input(sim)).get().satisfies(i -> {
             assertThat(i.simulationId()).isEqualTo(sim);
@@ -175,7 +180,7 @@ class ResultStoreTest {
         long sim = SeedRows.directSimulation(db.jdbi(), null, 2);
         long kept = SeedRows.directSimulation(db.jdbi(), null, 1);
         results.storeResults(sim, List.of(estimator("dose", 0, 1), estimator("fluence", 0)));
-        results.storeInput(sim, Payload.ofJson(Map.of("a", 1)));
+        insertInput(db, sim, Payload.ofJson(Map.of("a", 1)));
         results.storeLogfiles(sim, Payload.ofJson(Map.of("b", 2)));
         results.storeResults(kept, List.of(estimator("dose", 0)));
 
