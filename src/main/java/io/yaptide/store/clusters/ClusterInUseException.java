@@ -3,7 +3,7 @@ package io.yaptide.store.clusters;
 import io.yaptide.store.db.StoreException;
 
 /** A cluster that batch simulations still refer to cannot be removed (their rows would dangle). */
-public class ClusterInUseException extends StoreException.Conflict {
+class ClusterInUseException extends StoreException.Conflict {
     private final long simulations;
 
     public ClusterInUseException(String name, long simulations) {
