@@ -64,11 +64,9 @@ final class AdminCommands {
                 err.flush();
             }
             // One connection is all a command needs; starting a pool costs more than the command takes.
+            // a store's refusal (an empty name...: StoreException.Invalid) ends as a usage error in Main.handle
             try (Database db = Database.openSingleConnection(global.resolvedUrl().url())) {
                 run(db);
-            } catch (IllegalArgumentException invalid) {
-                // the stores reject bad values (an empty name...) before touching the data
-                throw new CliException(ExitCode.USAGE, invalid.getMessage());
             }
             return ExitCode.OK;
         }
@@ -221,7 +219,7 @@ final class AdminCommands {
             }
             out().line("User: " + name + " exists");
             long id = user.get().id();
-            io.yaptide.store.users.OwnedData owned = users.ownedData(id);
+            io.yaptide.store.simulations.CascadeCounts owned = new SimulationStore(db).cascadeOfUser(id);
             if (!owned.isEmpty()) {
                 String what = owned.simulations() + " simulation(s) with " + owned.tasks() + " task(s), "
                         + owned.inputs() + " input(s), " + owned.estimators() + " estimator(s), " + owned.pages()

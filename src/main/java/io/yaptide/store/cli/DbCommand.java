@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
                 DbOpsCommands.RewritePayloads.class,
                 PgadminServersCommand.class,
         })
-public final class DbCommand implements Runnable {
+final class DbCommand implements Runnable {
 
     @Spec
     CommandSpec spec;

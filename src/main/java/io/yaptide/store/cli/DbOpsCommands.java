@@ -398,7 +398,7 @@ final class DbOpsCommands {
             }
         }
 
-        static String describe(Retention.Counts c) {
+        static String describe(io.yaptide.store.simulations.CascadeCounts c) {
             return c.simulations() + " simulations, " + c.tasks() + " tasks, " + c.inputs() + " inputs, "
                     + c.estimators() + " estimators, " + c.pages() + " result pages, " + c.logfiles() + " log files";
         }
@@ -416,7 +416,7 @@ final class DbOpsCommands {
                             + " (finished before " + cutoff + "; dry run, nothing removed)");
                     return ExitCode.OK;
                 }
-                Retention.Counts total = retention.deleteFinishedBefore(cutoff, batchSize,
+                io.yaptide.store.simulations.CascadeCounts total = retention.deleteFinishedBefore(cutoff, batchSize,
                         batch -> progress("  removed " + describe(batch)));
                 out().println("Removed " + describe(total) + " (finished before " + cutoff + ")");
                 return ExitCode.OK;

@@ -1,7 +1,7 @@
 package io.yaptide.store.cli;
 
 import io.yaptide.store.config.ConfigException;
-import io.yaptide.store.db.DatabaseUnavailableException;
+import io.yaptide.store.db.StoreException;
 import io.yaptide.store.migrate.MigrationException;
 import java.io.PrintWriter;
 import java.util.Collections;
@@ -190,8 +190,8 @@ public final class Main implements Runnable {
         } else if (ex instanceof ConfigException) {
             code = ExitCode.CONFIG;
             message = ex.getMessage();
-        } else if (ex instanceof DatabaseUnavailableException) {
-            code = ExitCode.UNAVAILABLE;
+        } else if (ex instanceof StoreException refused) {
+            code = exitCode(refused);
             message = ex.getMessage();
         } else if (ex instanceof MigrationException) {
             code = ExitCode.MIGRATION;
@@ -211,6 +211,17 @@ public final class Main implements Runnable {
         }
         err.flush();
         return code;
+    }
+
+    /** A store's refusal by its kind: the CLI's side of the mapping YaptideServer does for HTTP. */
+    static int exitCode(StoreException refused) {
+        if (refused instanceof StoreException.Unavailable) {
+            return ExitCode.UNAVAILABLE;
+        }
+        if (refused instanceof StoreException.Invalid) {
+            return ExitCode.USAGE; // the stores check values before touching the data
+        }
+        return ExitCode.ABORTED; // NotFound, Conflict: refused, nothing changed
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -3,14 +3,22 @@ package io.yaptide.store.cli;
 import io.yaptide.store.config.OpsConfig;
 import io.yaptide.store.config.Settings;
 import io.yaptide.store.db.Database;
+import io.yaptide.store.dispatch.Dispatcher;
+import io.yaptide.store.dispatch.DummySimulator;
+import io.yaptide.store.dispatch.ExternalWorkers;
+import io.yaptide.store.dispatch.SimulatorRouting;
 import io.yaptide.store.dispatch.celery.CeleryConfig;
+import io.yaptide.store.dispatch.celery.CeleryDispatcher;
 import io.yaptide.store.http.HttpConfig;
 import io.yaptide.store.http.YaptideServer;
 import io.yaptide.store.keycloak.KeycloakSettings;
 import io.yaptide.store.migrate.Migrator;
 import io.yaptide.store.migrate.Revision;
+import io.yaptide.store.simulations.SimulatorType;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -64,8 +72,7 @@ public final class ServeCommand implements Callable<Integer> {
                 LOG.info("Keycloak login off: {}", keycloak.realm().notConfigured());
             }
             Optional<CeleryConfig> celery = CeleryConfig.fromEnvironment(GlobalOptions.environment);
-            server = YaptideServer.start(db, config, ops, keycloak,
-                    url -> YaptideServer.standardDispatcher(url, config.dummy(), db, celery));
+            server = YaptideServer.start(db, config, ops, keycloak, url -> dispatcher(url, config.dummy(), db, celery));
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -84,6 +91,22 @@ public final class ServeCommand implements Callable<Integer> {
         }, "yaptide-shutdown"));
         stopped.await();
         return ExitCode.OK;
+    }
+
+    /**
+     * The service's dispatcher: the dummy simulator (calling back to {@code baseUrl}) runs
+     * {@code dummy} jobs; with a Celery broker configured, direct SHIELD-HIT12A, FLUKA and TOPAS jobs
+     * go to the original's Celery workers (docs/celery.md); the rest wait for external workers.
+     */
+    public static Dispatcher dispatcher(URI baseUrl, HttpConfig.DummyConfig dummy, Database db, Optional<CeleryConfig> celery) {
+        DummySimulator simulator = new DummySimulator(baseUrl, dummy.threads(), dummy.stepDelay(), dummy.progressSteps(),
+                dummy.resultsFile());
+        if (celery.isEmpty()) {
+            return new SimulatorRouting(Map.of(SimulatorType.DUMMY, simulator), new ExternalWorkers());
+        }
+        Dispatcher workers = new CeleryDispatcher(db, celery.get());
+        return new SimulatorRouting(Map.of(SimulatorType.DUMMY, simulator, SimulatorType.SHIELDHIT, workers,
+                SimulatorType.FLUKA, workers, SimulatorType.TOPAS, workers), new ExternalWorkers());
     }
 
     private static void prepareSchema(Database db, Settings.ResolvedUrl resolved, PrintWriter out) {

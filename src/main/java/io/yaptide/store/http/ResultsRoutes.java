@@ -212,12 +212,7 @@ final class ResultsRoutes {
             if (all.isEmpty()) {
                 throw new ApiException(404, "Results are unavailable");
             }
-            JsonParts body = JsonParts.envelope("Results for job: " + jobId).text(",\"estimators\":[");
-            for (int i = 0; i < all.size(); i++) {
-                body.text(i == 0 ? "" : ",");
-                estimatorObject(body.text("{"), all.get(i).estimator(), all.get(i).pages()).text("}");
-            }
-            body.text("]}").send(ctx, 200);
+            resultSetBody("Results for job: " + jobId, all).send(ctx, 200);
             return;
         }
         Estimator estimator = results.estimator(simulation.id(), estimatorName)
@@ -241,6 +236,20 @@ final class ResultsRoutes {
         }
         JsonParts body = JsonParts.envelope("Estimator '" + estimatorName + "' for simulation: " + simulation.id()).text(",");
         estimatorObject(body, estimator, results.pages(estimator.id())).text("}").send(ctx, 200);
+    }
+
+    /**
+     * The original's {@code GET /results} body, {@code {"message", "estimators": [{"metadata", "name",
+     * "pages"}]}}, spliced from the stored JSON (estimators in stored order, pages by number): the one
+     * writer of that body.
+     */
+    static JsonParts resultSetBody(String message, List<EstimatorPages> all) {
+        JsonParts body = JsonParts.envelope(message).text(",\"estimators\":[");
+        for (int i = 0; i < all.size(); i++) {
+            body.text(i == 0 ? "" : ",");
+            estimatorObject(body.text("{"), all.get(i).estimator(), all.get(i).pages()).text("}");
+        }
+        return body.text("]}");
     }
 
     private static JsonParts estimatorObject(JsonParts body, Estimator estimator, List<ResultPage> pages) {

@@ -45,7 +45,7 @@ import java.util.zip.GZIPOutputStream;
  * <p>The schema is not in the dump: restore migrates the empty target to the recorded revision
  * (the changelog is the schema's single source) and then loads the rows, parents first.
  */
-public final class PortableDump {
+final class PortableDump {
 
     public static final String FORMAT = "yaptide-portable-dump";
     static final ObjectMapper MAPPER = new ObjectMapper();

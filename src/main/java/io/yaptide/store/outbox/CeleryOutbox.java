@@ -3,6 +3,11 @@ package io.yaptide.store.outbox;
 import io.yaptide.store.db.Database;
 import io.yaptide.store.db.DeadlockRetry;
 import io.yaptide.store.db.StoreTransaction;
+import io.yaptide.store.simulations.DirectSimulation;
+import io.yaptide.store.simulations.JobState;
+import io.yaptide.store.simulations.SimulationStore;
+import io.yaptide.store.tasks.DirectTask;
+import io.yaptide.store.tasks.TaskStore;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -21,9 +26,13 @@ public final class CeleryOutbox {
     static final String CANCELED = "CANCELED";
 
     private final Database db;
+    private final SimulationStore simulations;
+    private final TaskStore tasks;
 
     public CeleryOutbox(Database db) {
         this.db = db;
+        this.simulations = new SimulationStore(db);
+        this.tasks = new TaskStore(db);
     }
 
     /** A job waiting to be published. */
@@ -52,14 +61,8 @@ public final class CeleryOutbox {
                         VALUES (:id, 'QUEUED', :mergeId, :groupId, :message, :now, NULL, 0, :now, NULL)""")
                 .bind("id", simulationId).bind("mergeId", mergeId).bind("groupId", groupId)
                 .bind("message", message).bind("now", now).execute();
-        for (int i = 0; i < celeryIds.size(); i++) {
-            h.createUpdate("""
-                            UPDATE "CeleryTask" SET celery_id = :celeryId
-                            WHERE id = (SELECT id FROM "Task" WHERE simulation_id = :sim AND task_id = :task)""")
-                    .bind("celeryId", celeryIds.get(i)).bind("sim", simulationId).bind("task", i).execute();
-        }
-        h.createUpdate("UPDATE \"CelerySimulation\" SET merge_id = :mergeId WHERE id = :id")
-                .bind("mergeId", mergeId).bind("id", simulationId).execute();
+        TaskStore.recordCeleryIds(h, simulationId, celeryIds);
+        SimulationStore.recordMergeId(h, simulationId, mergeId);
     }
 
     public List<Due> due(long now, int limit) {
@@ -86,7 +89,7 @@ public final class CeleryOutbox {
                     UPDATE yaptide_celery_outbox SET dispatch_state = 'CANCELED', message = NULL
                     WHERE dispatch_state = 'QUEUED' AND EXISTS (SELECT 1 FROM "Simulation" s
                         WHERE s.id = yaptide_celery_outbox.simulation_id
-                          AND s.job_state IN ('COMPLETED', 'FAILED', 'CANCELED'))""").execute();
+                          AND s.job_state IN""" + " " + JobState.TERMINAL_SQL + ")").execute();
         });
     }
 
@@ -137,16 +140,16 @@ public final class CeleryOutbox {
 
     /** The simulation's merge id and the Celery ids of its tasks in the given states. */
     public List<String> celeryIds(long simulationId, List<String> taskStates) {
-        return db.jdbi().withHandle(h -> h.createQuery("""
-                        SELECT c.celery_id FROM "Task" t JOIN "CeleryTask" c ON c.id = t.id
-                        WHERE t.simulation_id = :id AND t.task_state IN (<states>) AND c.celery_id <> ''
-                        ORDER BY t.task_id""")
-                .bind("id", simulationId).bindList("states", taskStates).mapTo(String.class).list());
+        return tasks.listBySimulation(simulationId).stream()
+                .filter(t -> taskStates.contains(t.state().name()))
+                .map(t -> t instanceof DirectTask d ? d.celeryId() : "")
+                .filter(id -> id != null && !id.isEmpty())
+                .toList();
     }
 
     public Optional<String> mergeId(long simulationId) {
-        return db.jdbi().withHandle(h -> h.createQuery("SELECT merge_id FROM \"CelerySimulation\" WHERE id = :id")
-                .bind("id", simulationId).mapTo(String.class).findOne());
+        return simulations.findById(simulationId)
+                .map(s -> s instanceof DirectSimulation d ? d.mergeId() : null);
     }
 
     /** Sent jobs; those whose simulation ended (or went) are marked DONE here and not returned. */
@@ -156,7 +159,7 @@ public final class CeleryOutbox {
                     UPDATE yaptide_celery_outbox SET dispatch_state = 'DONE'
                     WHERE dispatch_state = 'SENT' AND NOT EXISTS (SELECT 1 FROM "Simulation" s
                         WHERE s.id = yaptide_celery_outbox.simulation_id
-                          AND s.job_state NOT IN ('COMPLETED', 'FAILED', 'CANCELED'))""").execute();
+                          AND s.job_state NOT IN""" + " " + JobState.TERMINAL_SQL + ")").execute();
             return h.createQuery("""
                             SELECT o.simulation_id, o.merge_id, s.job_state, o.sent_at
                             FROM yaptide_celery_outbox o JOIN "Simulation" s ON s.id = o.simulation_id
@@ -172,33 +175,14 @@ public final class CeleryOutbox {
      * @return true if it was failed now
      */
     public boolean fail(long simulationId) {
-        String now = db.dialect().nowSql();
-        return DeadlockRetry.run(() -> db.jdbi().inTransaction(h -> {
-            int n = h.createUpdate("UPDATE \"Simulation\" SET job_state = 'FAILED', end_time = COALESCE(end_time, " + now
-                            + ") WHERE id = :id AND job_state NOT IN ('COMPLETED', 'FAILED', 'CANCELED')")
-                    .bind("id", simulationId).execute();
-            if (n == 0) {
-                return false;
-            }
-            h.createUpdate("UPDATE \"Task\" SET task_state = 'FAILED', end_time = COALESCE(end_time, " + now
-                            + "), estimated_time = NULL, last_update_time = " + now
-                            + " WHERE simulation_id = :id AND task_state NOT IN ('COMPLETED', 'FAILED', 'CANCELED')")
-                    .bind("id", simulationId).execute();
-            h.createUpdate("UPDATE yaptide_celery_outbox SET dispatch_state = 'DONE' WHERE simulation_id = :id")
-                    .bind("id", simulationId).execute();
-            return true;
-        }));
+        return simulations.fail(simulationId, h -> h.createUpdate(
+                        "UPDATE yaptide_celery_outbox SET dispatch_state = 'DONE' WHERE simulation_id = :id")
+                .bind("id", simulationId).execute());
     }
 
     /** Marks one task FAILED (the result backend says so while the worker could not report it). */
     public void failTask(long simulationId, String celeryId) {
-        String now = db.dialect().nowSql();
-        db.jdbi().useHandle(h -> h.createUpdate("UPDATE \"Task\" SET task_state = 'FAILED', end_time = COALESCE(end_time, "
-                        + now + "), estimated_time = NULL, last_update_time = " + now + """
-                         WHERE simulation_id = :id AND task_state NOT IN ('COMPLETED', 'FAILED', 'CANCELED')
-                           AND id = (SELECT c.id FROM "CeleryTask" c JOIN "Task" t ON t.id = c.id
-                                     WHERE t.simulation_id = :id AND c.celery_id = :celeryId)""")
-                .bind("id", simulationId).bind("celeryId", celeryId).execute());
+        tasks.failByCeleryId(simulationId, celeryId);
     }
 
     /** The job's row for the operator's view, if it has one. */

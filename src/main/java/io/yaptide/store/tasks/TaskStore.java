@@ -5,6 +5,7 @@ import io.yaptide.store.db.DeadlockRetry;
 import io.yaptide.store.db.Dialect;
 import io.yaptide.store.db.NamedStatement;
 import io.yaptide.store.db.NullableColumns;
+import io.yaptide.store.db.StoreException;
 import io.yaptide.store.simulations.JobState;
 import io.yaptide.store.simulations.Platform;
 import io.yaptide.store.simulations.UpdateKey;
@@ -152,7 +153,7 @@ public final class TaskStore {
      */
     public boolean update(long simulationId, int taskId, TaskUpdate update) {
         if (update == null) {
-            throw new IllegalArgumentException("no task update given");
+            throw new StoreException.Invalid("no task update given");
         }
         if (update.celeryId() == null) {
             String sql = isProgressOnly(update) ? progressUpdateSql : updateTaskSql;
@@ -179,12 +180,12 @@ public final class TaskStore {
      * {@code updateKey} and the update was accepted as by {@link #update}. False, with nothing
      * changed, for anything else: no such simulation or task, a wrong key, a finished task, or a key
      * stored as the original's slow hash; the caller then tells these apart the slow way (and a
-     * legacy key, once verified and upgraded by {@code SimulationStore.checkUpdateKey}, takes this
+     * legacy key, once verified and upgraded by {@code UpdateKeys.check}, takes this
      * path from then on).
      */
     public boolean updateWithKey(long simulationId, int taskId, String updateKey, TaskUpdate update) {
         if (update == null) {
-            throw new IllegalArgumentException("no task update given");
+            throw new StoreException.Invalid("no task update given");
         }
         if (updateKey == null || updateKey.isEmpty()) {
             return false;
@@ -219,7 +220,7 @@ public final class TaskStore {
         TreeMap<Integer, TaskUpdate> ordered = new TreeMap<>();
         updates.forEach((taskId, update) -> {
             if (taskId == null || update == null) {
-                throw new IllegalArgumentException("a batch of task updates has a missing task number or update");
+                throw new StoreException.Invalid("a batch of task updates has a missing task number or update");
             }
             ordered.put(taskId, update);
         });
@@ -297,6 +298,31 @@ public final class TaskStore {
     /** Both databases keep microseconds; truncating here makes what we write what we read back. */
     private static Instant micros(Instant t) {
         return t == null ? null : t.truncatedTo(ChronoUnit.MICROS);
+    }
+
+    /**
+     * Marks the task the Celery workers know by {@code celeryId} FAILED, unless it has finished (the
+     * result backend says it failed while its worker could not report it).
+     */
+    public void failByCeleryId(long simulationId, String celeryId) {
+        String now = db.dialect().nowSql();
+        db.jdbi().useHandle(h -> h.createUpdate("UPDATE \"Task\" SET task_state = 'FAILED', end_time = COALESCE(end_time, "
+                        + now + "), estimated_time = NULL, last_update_time = " + now
+                        + " WHERE simulation_id = :id AND task_state NOT IN " + JobState.TERMINAL_SQL + """
+
+                           AND id = (SELECT c.id FROM "CeleryTask" c JOIN "Task" t ON t.id = c.id
+                                     WHERE t.simulation_id = :id AND c.celery_id = :celeryId)""")
+                .bind("id", simulationId).bind("celeryId", celeryId).execute());
+    }
+
+    /** Records the Celery ids of a simulation's tasks 0, 1, ... in the caller's transaction (the one creating the job). */
+    public static void recordCeleryIds(Handle h, long simulationId, List<String> celeryIds) {
+        for (int i = 0; i < celeryIds.size(); i++) {
+            h.createUpdate("""
+                            UPDATE "CeleryTask" SET celery_id = :celeryId
+                            WHERE id = (SELECT id FROM "Task" WHERE simulation_id = :sim AND task_id = :task)""")
+                    .bind("celeryId", celeryIds.get(i)).bind("sim", simulationId).bind("task", i).execute();
+        }
     }
 
     /** Removes one task of one simulation; false if there was none. */

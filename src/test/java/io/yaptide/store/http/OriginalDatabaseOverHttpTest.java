@@ -56,7 +56,7 @@ class OriginalDatabaseOverHttpTest {
         HttpConfig config = new HttpConfig("127.0.0.1", 0, TestServer.SECRET, false, List.of(), TestServer.MAX_BODY,
                 Duration.ofMinutes(10), Duration.ofHours(2), new HttpConfig.DummyConfig(1, Duration.ZERO, 1, null));
         Tokens tokens = new Tokens(TestServer.SECRET, Duration.ofMinutes(10), Duration.ofHours(2), Clock.systemUTC());
-        try (Database db = Database.open(url); YaptideServer server = YaptideServer.start(db, config)) {
+        try (Database db = Database.open(url); YaptideServer server = TestServer.standard(db, config)) {
             Map<String, String> passwords = new HashMap<>();
             OriginalCredentials.logins().forEach(l -> passwords.put(l.username(), l.password()));
 
