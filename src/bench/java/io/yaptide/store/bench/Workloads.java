@@ -23,7 +23,9 @@ public final class Workloads {
         register("read_pages_json", new ReadPages(true), true, "all pages of those results, decoded (MB/s of JSON)");
         register("read_pages_raw", new ReadPages(false), true, "all pages of those results, as stored gzip (MB/s of JSON)");
         register("http_task_updates", new HttpTaskUpdates(), true, "POST /tasks over loopback, 8 workers with their own keys (updates/s, p99 ms)");
+        register("http_task_updates_realistic", new HttpTaskUpdatesRealistic(), false, "POST /tasks RUNNING reports over one 1,000-task job, 8 connections, vs a one-row UPDATE ceiling (requests/s, p99 ms, ratio)");
         register("http_results_get", new HttpResultsGet(), true, "GET /results of the fixture: stored gzip vs decompress-and-reserialize (MB/s)");
+        register("list_simulations_1m", new ListSimulations1m(), false, "simulation list, job status and list-simulations --user with 1,000,000 simulations and 10,000,000 tasks (p99 ms; builds its database once)");
         register("gzip_levels", new GzipLevels(), false, "gzip levels 1-9 on the fixture's pages: speed and ratio (no database)");
     }
 

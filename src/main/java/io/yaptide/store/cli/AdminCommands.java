@@ -288,9 +288,14 @@ final class AdminCommands {
         void run(Database db) {
             Filter f = new Filter(new UserStore(db), user, authProvider, out());
             boolean zoneAware = db.isPostgres();
-            List<Simulation> sims = new SimulationStore(db).list(Optional.empty()).stream()
-                    .filter(s -> !f.filtered(user, authProvider) || (s.userId() != null && f.users.containsKey(s.userId())))
-                    .toList();
+            SimulationStore store = new SimulationStore(db);
+            // --user reads only that user's simulations (by index), not the whole table
+            List<Simulation> sims = f.byUser
+                    ? f.users.keySet().stream().flatMap(id -> store.list(Optional.of(id)).stream())
+                            .sorted(java.util.Comparator.comparingLong(Simulation::id)).toList()
+                    : store.list(Optional.empty()).stream()
+                            .filter(s -> !f.filtered(user, authProvider) || (s.userId() != null && f.users.containsKey(s.userId())))
+                            .toList();
             out().line(sims.size() + " simulations in DB:");
             List<Map<String, Object>> doc = new ArrayList<>();
             for (Simulation s : sims) {

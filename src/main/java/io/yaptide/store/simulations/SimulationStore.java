@@ -235,18 +235,16 @@ public final class SimulationStore {
         require(pageIdx >= 0, "page index must be 0 or more, got " + pageIdx);
         require(pageSize >= 1, "page size must be at least 1, got " + pageSize);
         SimulationOrder o = order != null ? order : SimulationOrder.NEWEST_FIRST;
-        String column = o.field() == SimulationOrder.Field.END_TIME ? "s.end_time" : "s.start_time";
-        // PostgreSQL's default null placement (nulls are the largest), spelled out so SQLite agrees.
-        String orderBy = o.descending()
-                ? column + " DESC NULLS FIRST, s.id DESC"
-                : column + " ASC NULLS LAST, s.id ASC";
         List<String> stateNames = states.stream().map(JobState::name).sorted().toList();
-        String stateFilter = stateNames.isEmpty() ? "" : " AND s.job_state IN (<states>)";
+        String stateFilter = stateNames.isEmpty() ? "" : " AND p.job_state IN (<states>)";
+        // The page's ids first, from the index alone (a3d9e5f1c7b4: user, order column, id, state),
+        // then only those rows: OFFSET skips index entries, not table rows, so a deep page stays cheap.
+        String pageIds = "SELECT p.id FROM \"Simulation\" p WHERE p.user_id = :userId" + stateFilter
+                + " ORDER BY " + orderBy(o, "p") + " LIMIT :limit OFFSET :offset";
         return db.jdbi().inTransaction(h -> {
-            var count = h.createQuery("SELECT COUNT(*) FROM \"Simulation\" s WHERE s.user_id = :userId" + stateFilter)
+            var count = h.createQuery("SELECT COUNT(*) FROM \"Simulation\" p WHERE p.user_id = :userId" + stateFilter)
                     .bind("userId", userId);
-            var select = h.createQuery(SELECT_SIMULATION + "WHERE s.user_id = :userId" + stateFilter + " ORDER BY "
-                            + orderBy + " LIMIT :limit OFFSET :offset")
+            var select = h.createQuery(SELECT_SIMULATION + "WHERE s.id IN (" + pageIds + ") ORDER BY " + orderBy(o, "s"))
                     .bind("userId", userId)
                     .bind("limit", pageSize)
                     .bind("offset", (long) pageIdx * pageSize);
@@ -258,6 +256,14 @@ public final class SimulationStore {
             List<Simulation> page = select.map((rs, ctx) -> map(rs, db.dialect())).list();
             return new SimulationPage(page, total, pageIdx, pageSize);
         });
+    }
+
+    /** PostgreSQL's default null placement (nulls are the largest), spelled out so SQLite agrees; ties by id. */
+    private static String orderBy(SimulationOrder o, String alias) {
+        String column = alias + (o.field() == SimulationOrder.Field.END_TIME ? ".end_time" : ".start_time");
+        return o.descending()
+                ? column + " DESC NULLS FIRST, " + alias + ".id DESC"
+                : column + " ASC NULLS LAST, " + alias + ".id ASC";
     }
 
     /** All simulations ordered by id, optionally only one user's. */
