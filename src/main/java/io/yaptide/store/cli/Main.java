@@ -55,20 +55,26 @@ public final class Main implements Runnable {
      * An admin command spends most of its life starting up: parsing the command line on one core
      * while the database driver and JDBI load on the other takes a good part of that off the clock.
      */
-    /** What list-users loads after the command line is parsed: the PostgreSQL driver's connection path and JDBI's statement path. */
+    /** What an admin command loads after the command line is parsed: the PostgreSQL driver's connection and statement path. */
     static final List<String> PRELOAD = List.of(
             "org.postgresql.Driver",
             "org.postgresql.core.v3.ConnectionFactoryImpl",
             "org.postgresql.core.v3.QueryExecutorImpl",
             "org.postgresql.jdbc.PgConnection",
             "org.postgresql.shaded.com.ongres.scram.client.ScramClient",
+            "org.postgresql.jdbc.PgPreparedStatement",
+            "org.postgresql.jdbc.PgResultSet");
+
+    /** What the admin commands other than {@link #PLAIN_JDBC} load next: JDBI's statement path. */
+    static final List<String> PRELOAD_JDBI = List.of(
             "org.jdbi.v3.core.Jdbi",
             "org.jdbi.v3.core.Handle",
             "org.jdbi.v3.core.statement.SqlStatements",
             "org.jdbi.v3.core.statement.ColonPrefixSqlParser",
-            "org.jdbi.v3.core.statement.DefinedAttributeTemplateEngine",
-            "org.postgresql.jdbc.PgPreparedStatement",
-            "org.postgresql.jdbc.PgResultSet");
+            "org.jdbi.v3.core.statement.DefinedAttributeTemplateEngine");
+
+    /** Admin commands whose statements go through plain JDBC: JDBI is not loaded for them. */
+    static final java.util.Set<String> PLAIN_JDBC = java.util.Set.of("list-users");
 
     static void preloadForAdminCommands(String[] args) {
         String name = commandName(args);
@@ -77,7 +83,9 @@ public final class Main implements Runnable {
             return;
         }
         Thread preload = new Thread(() -> {
-            for (String className : PRELOAD) {
+            List<String> classes = PLAIN_JDBC.contains(name) ? PRELOAD
+                    : java.util.stream.Stream.concat(PRELOAD.stream(), PRELOAD_JDBI.stream()).toList();
+            for (String className : classes) {
                 try {
                     Class.forName(className);
                 } catch (ClassNotFoundException | LinkageError | RuntimeException ignored) {
