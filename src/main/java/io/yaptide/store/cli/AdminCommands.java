@@ -64,7 +64,7 @@ final class AdminCommands {
                 err.flush();
             }
             // One connection is all a command needs; starting a pool costs more than the command takes.
-            try (Database db = Database.openSingleConnection(global.resolvedUrl().url())) {
+            try (Database db = EarlyConnection.take(global.resolvedUrl().url())) {
                 run(db);
             } catch (IllegalArgumentException invalid) {
                 // the stores reject bad values (an empty name...) before touching the data

@@ -47,8 +47,13 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         quietLibraryLogging(args);
-        preloadForAdminCommands(args);
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        // the connection opened early loads the driver itself; else the driver loads on the side
+        if (!(isAdmin(commandName(args)) && EarlyConnection.start(args))) {
+            preloadForAdminCommands(args);
+        }
+        int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        EarlyConnection.discard();
+        System.exit(code);
     }
 
     /**
@@ -76,10 +81,15 @@ public final class Main implements Runnable {
     /** Admin commands whose statements go through plain JDBC: JDBI is not loaded for them. */
     static final java.util.Set<String> PLAIN_JDBC = java.util.Set.of("list-users");
 
+    /** An admin command: one of the original's db_manage.py commands, over one connection. */
+    static boolean isAdmin(String name) {
+        Class<?> command = name == null ? null : COMMANDS.get(name);
+        return command != null && command.getEnclosingClass() == AdminCommands.class;
+    }
+
     static void preloadForAdminCommands(String[] args) {
         String name = commandName(args);
-        Class<?> command = name == null ? null : COMMANDS.get(name);
-        if (command == null || command.getEnclosingClass() != AdminCommands.class) {
+        if (!isAdmin(name)) {
             return;
         }
         Thread preload = new Thread(() -> {
