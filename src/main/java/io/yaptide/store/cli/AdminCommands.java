@@ -56,10 +56,13 @@ final class AdminCommands {
 
         @Override
         public final Integer call() {
-            output = new AdminOutput(spec.commandLine().getOut(), json);
-            GlobalOptions global = Main.globalOf(spec);
+            return execute(Main.globalOf(spec), spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
+
+        /** Runs the command with these options and writers, as picocli's call does (also {@link QuickListUsers}). */
+        final Integer execute(GlobalOptions global, PrintWriter stdout, PrintWriter err) {
+            output = new AdminOutput(stdout, json);
             if (global.verbosity() > 1) {
-                PrintWriter err = spec.commandLine().getErr();
                 err.println("Connecting to URL: " + global.resolvedUrl().url());
                 err.flush();
             }

@@ -123,7 +123,7 @@ public final class Main implements Runnable {
         }
     }
 
-    /** Every top-level command by name, in the order help lists them. */
+    /** Every top-level command but help by name, in the order help lists them. */
     static final Map<String, Class<?>> COMMANDS = commands();
 
     private static Map<String, Class<?>> commands() {
@@ -146,7 +146,8 @@ public final class Main implements Runnable {
         m.put("serve", ServeCommand.class);
         m.put("smoke", SmokeCommand.class);
         m.put("config", ConfigCommand.class);
-        m.put("help", CommandLine.HelpCommand.class);
+        // and "help", last: added with the others in commandLine, so that naming picocli's class
+        // here does not load picocli for the command lines that run without it (QuickListUsers)
         return Collections.unmodifiableMap(m);
     }
 
@@ -157,10 +158,11 @@ public final class Main implements Runnable {
     static CommandLine commandLine(String[] args) {
         CommandLine cl = new CommandLine(new Main());
         String name = commandName(args);
-        if (name != null && COMMANDS.containsKey(name) && !name.equals("help")) {
+        if (name != null && COMMANDS.containsKey(name)) {
             cl.addSubcommand(name, COMMANDS.get(name));
         } else {
             COMMANDS.forEach(cl::addSubcommand);
+            cl.addSubcommand("help", CommandLine.HelpCommand.class);
         }
         return cl;
     }
@@ -184,6 +186,12 @@ public final class Main implements Runnable {
 
     /** Runs a command line, printing to the given writers; returns the exit code. Used by tests too. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        Integer quick = QuickListUsers.run(args, out, err);
+        return quick != null ? quick : runWithPicocli(args, out, err);
+    }
+
+    /** The same, always through picocli (the path of every command line {@link QuickListUsers} leaves alone). */
+    static int runWithPicocli(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cl = commandLine(args);
         cl.setOut(out);
         cl.setErr(err);
