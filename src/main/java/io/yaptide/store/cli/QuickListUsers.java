@@ -5,7 +5,7 @@ import java.io.PrintWriter;
 /**
  * {@code list-users} without picocli, for the command lines that leave nothing to interpret: the
  * command, at most one {@code --db URL} (or {@code --db=URL}), any {@code -v}, {@code -vv} or
- * {@code --verbose}, and at most one {@code --json} after the command. Picocli's classes are
+ * {@code --verbose} all on one side of the command, and at most one {@code --json} after it. Picocli's classes are
  * compiled for Java 5, which class-data sharing and the AOT cache cannot keep: loading and
  * verifying them, and reading the commands' annotations, took about a third of list-users' start-up.
  * Any other command line (help, a mistake, an {@code @file}, an option given twice) goes to picocli
@@ -22,6 +22,7 @@ final class QuickListUsers {
         AdminCommands.ListUsers command = new AdminCommands.ListUsers();
         boolean seenCommand = false;
         int verbosity = 0;
+        Boolean verboseAfterCommand = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.startsWith("@") || a.equals("--")) {
@@ -32,10 +33,12 @@ final class QuickListUsers {
                 global.db = args[++i];
             } else if (a.startsWith("--db=") && global.db == null && plainValue(a.substring("--db=".length()))) {
                 global.db = a.substring("--db=".length());
-            } else if (a.matches("-v+")) {
-                verbosity += a.length() - 1;
-            } else if (a.equals("--verbose")) {
-                verbosity++;
+            } else if (a.matches("-v+") || a.equals("--verbose")) {
+                if (verboseAfterCommand != null && verboseAfterCommand != seenCommand) {
+                    return null; // picocli keeps the count of one side only: let it
+                }
+                verboseAfterCommand = seenCommand;
+                verbosity += a.equals("--verbose") ? 1 : a.length() - 1;
             } else if (a.equals("--json") && seenCommand && !command.json) {
                 command.json = true;
             } else {

@@ -22,13 +22,15 @@ class QuickListUsersTest {
             List.of("list-users", "--db", "DB"),
             List.of("--db", "DB", "list-users"),
             List.of("--db=DB", "list-users", "--json"),
-            List.of("-v", "--db", "DB", "list-users", "-vv"),
-            List.of("--verbose", "list-users", "--db=DB", "--json", "-v"));
+            List.of("-v", "--db", "DB", "-v", "list-users"),
+            List.of("--db", "DB", "list-users", "-vv", "--json"),
+            List.of("list-users", "--db=DB", "--json", "--verbose", "-v"));
 
     /** Those it leaves to picocli: help, mistakes, options twice or out of place, @files, "--". */
     static final List<List<String>> LEFT = List.of(
             List.of("list-users", "--help"),
             List.of("list-users", "-h"),
+            List.of("--verbose", "list-users", "--db=DB", "-v"),
             List.of("--db", "DB", "list-users", "extra"),
             List.of("--db", "DB", "--db", "DB", "list-users"),
             List.of("--json", "--db", "DB", "list-users"),
