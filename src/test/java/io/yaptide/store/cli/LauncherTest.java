@@ -119,6 +119,22 @@ class LauncherTest {
     }
 
     @Test
+    void onlyTheOriginalsAdminCommandsMakeTheCacheTheOthersUseIt() throws Exception {
+        fakeJava(jvmDir.resolve("temurin-25"), "25.0.3");
+        Path cache = checkout.resolve("target/yaptide-store.temurin-25.aot");
+        for (String[] args : List.of(new String[] {"--db", "sqlite:///x.db", "db", "upgrade"}, new String[] {"--help"})) {
+            Run run = launch(Map.of(), args);
+            assertThat(run.calls()).hasSize(1);
+            assertThat(run.calls().get(0)).contains("-XX:TieredStopAtLevel=1")
+                    .noneMatch(a -> a.startsWith("-XX:AOT"));
+            assertThat(cache).doesNotExist();
+        }
+        launch(Map.of(), "-v", "list-clusters");
+        assertThat(cache).exists();
+        assertThat(launch(Map.of(), "db", "upgrade").calls().get(0)).contains("-XX:AOTCache=" + cache);
+    }
+
+    @Test
     void yaptideAotOffKeepsTheJavaOnPathEvenWithAJdk25Installed() throws Exception {
         fakeJava(jvmDir.resolve("temurin-25"), "25.0.3");
         Run run = launch(Map.of("YAPTIDE_AOT", "off"), "list-users");
