@@ -26,6 +26,8 @@ public final class Workloads {
         register("http_task_updates_realistic", new HttpTaskUpdatesRealistic(), false, "POST /tasks RUNNING reports over one 1,000-task job, 8 connections, vs a one-row UPDATE ceiling (requests/s, p99 ms, ratio)");
         register("http_results_get", new HttpResultsGet(), true, "GET /results of the fixture: stored gzip vs decompress-and-reserialize (MB/s)");
         register("list_simulations_1m", new ListSimulations1m(), false, "simulation list, job status and list-simulations --user with 1,000,000 simulations and 10,000,000 tasks (p99 ms; builds its database once)");
+        register("cli_startup", new CliStartup(), true, "bin/yaptide list-users as new processes vs an empty JVM"
+                + " (and the original's list-users with YAPTIDE_ORIGINAL_ADMIN): medians, ms and ratios");
         register("gzip_levels", new GzipLevels(), false, "gzip levels 1-9 on the fixture's pages: speed and ratio (no database)");
     }
 

@@ -56,16 +56,19 @@ final class AdminCommands {
 
         @Override
         public final Integer call() {
-            output = new AdminOutput(spec.commandLine().getOut(), json);
-            GlobalOptions global = Main.globalOf(spec);
+            return execute(Main.globalOf(spec), spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
+
+        /** Runs the command with these options and writers, as picocli's call does (also {@link QuickListUsers}). */
+        final Integer execute(GlobalOptions global, PrintWriter stdout, PrintWriter err) {
+            output = new AdminOutput(stdout, json);
             if (global.verbosity() > 1) {
-                PrintWriter err = spec.commandLine().getErr();
                 err.println("Connecting to URL: " + global.resolvedUrl().url());
                 err.flush();
             }
             // One connection is all a command needs; starting a pool costs more than the command takes.
             // a store's refusal (an empty name...: StoreException.Invalid) ends as a usage error in Main.handle
-            try (Database db = Database.openSingleConnection(global.resolvedUrl().url())) {
+            try (Database db = EarlyConnection.take(global.resolvedUrl().url())) {
                 run(db);
             }
             return ExitCode.OK;

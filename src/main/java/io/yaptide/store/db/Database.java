@@ -43,7 +43,8 @@ public final class Database implements AutoCloseable {
     private final DataSource pool;
     private final AutoCloseable closePool;
     private final Connection memoryKeeper;
-    private final Jdbi jdbi;
+    /** Made on first use: a command whose statements all go through plain JDBC never loads JDBI. */
+    private volatile Jdbi jdbi;
 
     private Database(DatabaseUrl url, DataSource pool, AutoCloseable closePool, Connection memoryKeeper) {
         this.url = url;
@@ -51,11 +52,15 @@ public final class Database implements AutoCloseable {
         this.pool = pool;
         this.closePool = closePool;
         this.memoryKeeper = memoryKeeper;
-        this.jdbi = Jdbi.create(pool);
+    }
+
+    private static Jdbi configuredJdbi(DataSource pool, Dialect dialect) {
+        Jdbi jdbi = Jdbi.create(pool);
         // A failed statement's message names neither its SQL nor its bound values: they include
         // password and update-key hashes, and the message ends up in the log
         jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
         registerTimeMapping(jdbi, dialect);
+        return jdbi;
     }
 
     /**
@@ -197,7 +202,19 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    public Jdbi jdbi() { return jdbi; }
+    public Jdbi jdbi() {
+        Jdbi j = jdbi;
+        if (j == null) {
+            synchronized (this) {
+                j = jdbi;
+                if (j == null) {
+                    j = configuredJdbi(pool, dialect);
+                    jdbi = j;
+                }
+            }
+        }
+        return j;
+    }
 
     public DataSource dataSource() { return pool; }
 

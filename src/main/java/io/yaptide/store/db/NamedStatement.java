@@ -73,6 +73,45 @@ public final class NamedStatement {
         Binder binderFor(String name);
     }
 
+    /** No parameters, for a statement that has none. */
+    public static final Parameters NONE = name -> {
+        throw new IllegalArgumentException("no value for parameter :" + name);
+    };
+
+    /** Reads one row of a query's result. */
+    public interface RowReader<T> {
+        T read(ResultSet row) throws SQLException;
+    }
+
+    /**
+     * Runs the statement as a query on a connection from the pool and reads every row. Used where
+     * the statement is all a process does: an admin command such as {@code list-users} spends more
+     * time loading and configuring JDBI (some 600 classes) than the database spends answering.
+     * Failures are classified as in {@link #executeUpdate}.
+     */
+    public <T> List<T> queryList(Database db, Parameters parameters, RowReader<T> reader) {
+        Connection connection;
+        try {
+            connection = db.dataSource().getConnection();
+        } catch (SQLException e) {
+            throw new ConnectionException(e);
+        }
+        try (connection; PreparedStatement statement = connection.prepareStatement(positionalSql)) {
+            for (int i = 0; i < positions.size(); i++) {
+                parameters.binderFor(positions.get(i)).bind(statement, i + 1);
+            }
+            List<T> rows = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(reader.read(rs));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
     /**
      * Runs the statement as its own autocommit statement on a connection from the pool; returns the
      * update count. A connection that cannot be had is JDBI's {@link ConnectionException}, as from

@@ -1,6 +1,7 @@
 package io.yaptide.store.users;
 
 import io.yaptide.store.db.Database;
+import io.yaptide.store.db.NamedStatement;
 import io.yaptide.store.db.SqlErrors;
 import io.yaptide.store.db.StoreException;
 import java.sql.ResultSet;
@@ -9,7 +10,6 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
-import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * Users: the {@code User} table and its two variants, {@code YaptideUser} (password) and
@@ -28,7 +28,10 @@ public final class UserStore {
             LEFT JOIN "KeycloakUser" k ON k.id = u.id
             """;
 
-    private static final RowMapper<User> USER = UserStore::mapUser;
+    private static final RowMapper<User> USER = (rs, ctx) -> mapUser(rs);
+
+    /** Plain JDBC: list-users runs this statement and nothing else, so JDBI is not even loaded for it. */
+    private static final NamedStatement LIST = new NamedStatement(SELECT_USER + "ORDER BY u.id");
 
     /**
      * Checked when the user name is unknown, so that a login for a missing user costs as much as one
@@ -197,7 +200,7 @@ public final class UserStore {
 
     /** All users ordered by id. */
     public List<User> list() {
-        return db.jdbi().withHandle(h -> h.createQuery(SELECT_USER + "ORDER BY u.id").map(USER).list());
+        return LIST.queryList(db, NamedStatement.NONE, UserStore::mapUser);
     }
 
     /** Replaces a password user's password (hashing it); false if no such password user. */
@@ -279,7 +282,7 @@ public final class UserStore {
         });
     }
 
-    private static User mapUser(ResultSet rs, StatementContext ctx) throws SQLException {
+    private static User mapUser(ResultSet rs) throws SQLException {
         long id = rs.getLong("id");
         String username = rs.getString("username");
         return switch (AuthProvider.fromDb(rs.getString("auth_provider"))) {
