@@ -28,6 +28,8 @@ public final class Workloads {
         register("list_simulations_1m", new ListSimulations1m(), false, "simulation list, job status and list-simulations --user with 1,000,000 simulations and 10,000,000 tasks (p99 ms; builds its database once)");
         register("cli_startup", new CliStartup(), true, "bin/yaptide list-users as new processes vs an empty JVM"
                 + " (and the original's list-users with YAPTIDE_ORIGINAL_ADMIN): medians, ms and ratios");
+        register("ingest_1gb", new Ingest1gb(), false, "POST /results of ~1 GB to the service at -Xmx256m, read back plain and gzip (MB/s, heap MB)");
+        register("results_get", new ResultsGet(), false, "GET /results of the fixture, plain and gzip; beside the original's with BENCH_ORIGINAL_URL (MB/s)");
         register("gzip_levels", new GzipLevels(), false, "gzip levels 1-9 on the fixture's pages: speed and ratio (no database)");
     }
 

@@ -47,6 +47,7 @@ final class ConfigCommand implements Callable<Integer> {
     /** Variables that are settings; anything else starting with YAPTIDE_ is reported as unknown. */
     static final Set<String> KNOWN = Set.of(Settings.ENV_DATABASE_URL, Settings.ENV_FLASK_DATABASE_URI, Settings.ENV_DATA_DIR,
             "YAPTIDE_BACKUP_DIR", HttpConfig.ENV_JWT_SECRET, HttpConfig.ENV_CORS_ORIGINS, HttpConfig.ENV_MAX_BODY_BYTES,
+            HttpConfig.ENV_MAX_RESULTS_BODY_BYTES,
             HttpConfig.ENV_ACCESS_TOKEN_SECONDS, HttpConfig.ENV_REFRESH_TOKEN_SECONDS, HttpConfig.ENV_DUMMY_THREADS,
             HttpConfig.ENV_DUMMY_STEP_MILLIS, HttpConfig.ENV_DUMMY_RESULTS_FILE, OpsConfig.ENV_METRICS_PORT,
             OpsConfig.ENV_BROKER_URL, OpsConfig.ENV_CELERY_BROKER_URL, OpsConfig.ENV_LOG_FORMAT, OpsConfig.ENV_LOG_LEVEL,
@@ -101,6 +102,7 @@ final class ConfigCommand implements Callable<Integer> {
         out.add(new Entry(HttpConfig.ENV_CORS_ORIGINS, http.corsOrigins().isEmpty() ? "(none)" : String.join(",", http.corsOrigins()),
                 source(env, HttpConfig.ENV_CORS_ORIGINS)));
         out.add(number(env, HttpConfig.ENV_MAX_BODY_BYTES, http.maxBodyBytes()));
+        out.add(number(env, HttpConfig.ENV_MAX_RESULTS_BODY_BYTES, http.maxResultsBodyBytes()));
         out.add(number(env, HttpConfig.ENV_ACCESS_TOKEN_SECONDS, http.accessTokenTtl().toSeconds()));
         out.add(number(env, HttpConfig.ENV_REFRESH_TOKEN_SECONDS, http.refreshTokenTtl().toSeconds()));
         out.add(number(env, HttpConfig.ENV_DUMMY_THREADS, http.dummy().threads()));

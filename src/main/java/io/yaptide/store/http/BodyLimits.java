@@ -8,7 +8,11 @@ import java.util.concurrent.Semaphore;
  * Bounds the memory that request bodies take, before any byte of a body is read:
  * <ul>
  *   <li>a declared {@code Content-Length} over the limit is answered 413 at once (the API's JSON
- *       error, whether or not a body byte follows: nothing waits for a body it will refuse);</li>
+ *       error, whether or not a body byte follows: nothing waits for a body it will refuse); the
+ *       limit is {@code YAPTIDE_MAX_BODY_BYTES}, except for a worker's result set
+ *       ({@code POST /results}), which is streamed to the database and has its own,
+ *       {@code YAPTIDE_MAX_RESULTS_BODY_BYTES} (a body of unknown size is counted as it is read and
+ *       refused when it passes the limit, never held);</li>
  *   <li>a body on a method whose routes take none ({@code GET}, {@code DELETE}, {@code HEAD},
  *       {@code OPTIONS}) is answered 413 unread;</li>
  *   <li>bodies being held in memory at once share a budget (by default a quarter of the heap; a
@@ -27,11 +31,17 @@ final class BodyLimits {
     static final long WAIT_MILLIS = 2_000;
 
     private final long maxBodyBytes;
+    private final long maxResultsBodyBytes;
     private final Semaphore budget;
     private final int budgetUnits;
 
     BodyLimits(long maxBodyBytes, long budgetBytes) {
+        this(maxBodyBytes, maxBodyBytes, budgetBytes);
+    }
+
+    BodyLimits(long maxBodyBytes, long maxResultsBodyBytes, long budgetBytes) {
         this.maxBodyBytes = maxBodyBytes;
+        this.maxResultsBodyBytes = maxResultsBodyBytes;
         // at least one body at the limit always fits (parsed into a tree), or the limit could never be reached
         long atLeast = maxBodyBytes * JsonBody.TREE_MEMORY_FACTOR;
         this.budgetUnits = (int) Math.min(Integer.MAX_VALUE, Math.max(budgetBytes, atLeast) / UNIT + 1);
@@ -50,9 +60,23 @@ final class BodyLimits {
         boolean chunked = "chunked".equalsIgnoreCase(ctx.header("Transfer-Encoding"));
         if (NO_BODY_METHODS.contains(ctx.method().name()) && (declared > 0 || chunked)) {
             refuseUnread(ctx, "Request body not allowed: " + ctx.method() + " takes no body");
+        } else if (isResultSet(ctx)) {
+            if (declared > maxResultsBodyBytes) {
+                refuseUnread(ctx, resultSetTooLarge(declared, maxResultsBodyBytes).getMessage());
+            }
         } else if (declared > maxBodyBytes) {
             refuseUnread(ctx, JsonBody.tooLarge(declared, maxBodyBytes).getMessage());
         }
+    }
+
+    /** A worker's result set: the one body that is streamed rather than held. */
+    static boolean isResultSet(Context ctx) {
+        return "POST".equals(ctx.method().name()) && "/results".equals(ctx.path());
+    }
+
+    static ApiException resultSetTooLarge(long size, long limit) {
+        return new ApiException(413, "Request body too large: " + (size > limit ? "more than " + limit : size)
+                + " bytes; the limit is " + limit + " bytes for a result set (" + HttpConfig.ENV_MAX_RESULTS_BODY_BYTES + ")");
     }
 
     /**

@@ -18,13 +18,17 @@ import java.util.Map;
  * @param secretGenerated true when no secret was configured and a random one was made for this run
  *                        (tokens then do not survive a restart)
  * @param corsOrigins     front-end origins allowed to call with credentials (exact match)
- * @param maxBodyBytes    largest request body accepted
+ * @param maxBodyBytes    largest request body accepted (bodies are held in memory to be parsed), and the
+ *                        largest single page or estimator metadata of a result set
+ * @param maxResultsBodyBytes largest result set a worker may post ({@code POST /results}, streamed to the
+ *                        database page by page, so it may exceed the heap and 2 GiB)
  * @param accessTokenTtl  lifetime of an access token
  * @param refreshTokenTtl lifetime of a refresh token
  * @param dummy           how the built-in dummy simulator behaves
  */
 public record HttpConfig(String host, int port, byte[] jwtSecret, boolean secretGenerated, List<String> corsOrigins,
-                         long maxBodyBytes, Duration accessTokenTtl, Duration refreshTokenTtl, DummyConfig dummy) {
+                         long maxBodyBytes, Duration accessTokenTtl, Duration refreshTokenTtl, DummyConfig dummy,
+                         long maxResultsBodyBytes) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 5000;
@@ -32,6 +36,7 @@ public record HttpConfig(String host, int port, byte[] jwtSecret, boolean secret
     public static final String ENV_JWT_SECRET = "YAPTIDE_JWT_SECRET";
     public static final String ENV_CORS_ORIGINS = "YAPTIDE_CORS_ORIGINS";
     public static final String ENV_MAX_BODY_BYTES = "YAPTIDE_MAX_BODY_BYTES";
+    public static final String ENV_MAX_RESULTS_BODY_BYTES = "YAPTIDE_MAX_RESULTS_BODY_BYTES";
     public static final String ENV_ACCESS_TOKEN_SECONDS = "YAPTIDE_ACCESS_TOKEN_SECONDS";
     public static final String ENV_REFRESH_TOKEN_SECONDS = "YAPTIDE_REFRESH_TOKEN_SECONDS";
     public static final String ENV_DUMMY_THREADS = "YAPTIDE_DUMMY_THREADS";
@@ -40,11 +45,29 @@ public record HttpConfig(String host, int port, byte[] jwtSecret, boolean secret
 
     /** 100 MiB: a large 2-D result set posted by a worker still fits; anything bigger is refused. */
     public static final long DEFAULT_MAX_BODY_BYTES = 100L * 1024 * 1024;
+    /**
+     * 16 GiB: result sets are streamed to the database (the heap they take does not grow with them),
+     * so the bound is the database's disk, not memory; the original's users report sets of about 1 GB.
+     */
+    public static final long DEFAULT_MAX_RESULTS_BODY_BYTES = 16L * 1024 * 1024 * 1024;
     /** The original's lifetimes: 10 minutes for access, 120 minutes for refresh tokens. */
     public static final long DEFAULT_ACCESS_TOKEN_SECONDS = 600;
     public static final long DEFAULT_REFRESH_TOKEN_SECONDS = 7200;
     /** A secret shorter than this is refused: HS256 keys should carry at least 256 bits. */
     public static final int MIN_SECRET_BYTES = 32;
+
+    /** With result sets limited as other bodies are ({@code maxBodyBytes}). */
+    public HttpConfig(String host, int port, byte[] jwtSecret, boolean secretGenerated, List<String> corsOrigins,
+                      long maxBodyBytes, Duration accessTokenTtl, Duration refreshTokenTtl, DummyConfig dummy) {
+        this(host, port, jwtSecret, secretGenerated, corsOrigins, maxBodyBytes, accessTokenTtl, refreshTokenTtl, dummy,
+                maxBodyBytes);
+    }
+
+    /** The same configuration with other body limits (tests and benchmarks). */
+    public HttpConfig withBodyLimits(long maxBody, long maxResultsBody) {
+        return new HttpConfig(host, port, jwtSecret, secretGenerated, corsOrigins, maxBody, accessTokenTtl, refreshTokenTtl,
+                dummy, maxResultsBody);
+    }
 
     public HttpConfig {
         corsOrigins = List.copyOf(corsOrigins);
@@ -79,6 +102,7 @@ public record HttpConfig(String host, int port, byte[] jwtSecret, boolean secret
         List<String> origins = Arrays.stream(env.getOrDefault(ENV_CORS_ORIGINS, "").split(","))
                 .map(String::strip).filter(s -> !s.isEmpty()).map(HttpConfig::checkOrigin).toList();
         long maxBody = positive(env, ENV_MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES);
+        long maxResults = positive(env, ENV_MAX_RESULTS_BODY_BYTES, DEFAULT_MAX_RESULTS_BODY_BYTES);
         long access = positive(env, ENV_ACCESS_TOKEN_SECONDS, DEFAULT_ACCESS_TOKEN_SECONDS);
         long refresh = positive(env, ENV_REFRESH_TOKEN_SECONDS, DEFAULT_REFRESH_TOKEN_SECONDS);
         int threads = (int) positive(env, ENV_DUMMY_THREADS, DummyConfig.DEFAULT_THREADS);
@@ -86,7 +110,7 @@ public record HttpConfig(String host, int port, byte[] jwtSecret, boolean secret
         String results = env.get(ENV_DUMMY_RESULTS_FILE);
         return new HttpConfig(host, port, secret, generated, origins, maxBody, Duration.ofSeconds(access),
                 Duration.ofSeconds(refresh), new DummyConfig(threads, Duration.ofMillis(step),
-                DummyConfig.DEFAULT_PROGRESS_STEPS, results == null || results.isBlank() ? null : results));
+                DummyConfig.DEFAULT_PROGRESS_STEPS, results == null || results.isBlank() ? null : results), maxResults);
     }
 
     private static String checkOrigin(String origin) {
@@ -124,6 +148,6 @@ public record HttpConfig(String host, int port, byte[] jwtSecret, boolean secret
     @Override
     public String toString() {
         return "HttpConfig[" + host + ":" + port + ", secret=" + (secretGenerated ? "generated" : "configured")
-                + ", corsOrigins=" + corsOrigins + ", maxBodyBytes=" + maxBodyBytes + "]";
+                + ", corsOrigins=" + corsOrigins + ", maxBodyBytes=" + maxBodyBytes + ", maxResultsBodyBytes=" + maxResultsBodyBytes + "]";
     }
 }

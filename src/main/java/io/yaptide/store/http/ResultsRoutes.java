@@ -8,16 +8,15 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.yaptide.store.results.Estimator;
 import io.yaptide.store.results.EstimatorNames;
-import io.yaptide.store.results.EstimatorResult;
+import io.yaptide.store.results.InvalidResultSetException;
 import io.yaptide.store.results.ResultPage;
-import io.yaptide.store.results.ResultSetCodec;
-import io.yaptide.store.results.ResultSetCodec.EstimatorPages;
+import io.yaptide.store.results.ResultSetIngest;
+import io.yaptide.store.results.ResultSetInput;
+import io.yaptide.store.results.ResultSetReader;
 import io.yaptide.store.results.ResultStore;
 import io.yaptide.store.simulations.InputType;
-import io.yaptide.store.simulations.JobState;
 import io.yaptide.store.simulations.Simulation;
 import io.yaptide.store.simulations.SimulationStore;
-import io.yaptide.store.simulations.SimulationUpdate;
 import io.yaptide.store.users.User;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,12 +26,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.LongConsumer;
 
 /**
- * {@code /results}: workers post a simulation's result set (stored page by page, straight from the
- * request bytes, and the simulation becomes COMPLETED); users read all estimators, one estimator,
- * one page ({@code page_number}) or some pages ({@code page_numbers=1-3,5}). Reads are served from
- * the stored gzip pages without decompressing them when the client accepts gzip ({@link JsonParts}).
+ * {@code /results}: workers post a simulation's result set (streamed from the socket to the
+ * database page by page, and the simulation becomes COMPLETED); users read all estimators, one
+ * estimator, one page ({@code page_number}) or some pages ({@code page_numbers=1-3,5}). Reads are
+ * served from the stored gzip pages without decompressing them when the client accepts gzip
+ * ({@link JsonParts}; whole sets and estimators, which may be larger than the heap, as they are read:
+ * {@link JsonStream}).
  */
 final class ResultsRoutes {
     /** A {@code page_numbers} list naming more pages than this is refused. */
@@ -44,14 +46,21 @@ final class ResultsRoutes {
     private final JobAccess access;
     private final WorkerKeys keys;
     private final long maxBodyBytes;
+    private final long maxResultsBodyBytes;
 
-    ResultsRoutes(SimulationStore simulations, ResultStore results, Authenticator auth, long maxBodyBytes) {
+    /**
+     * @param maxBodyBytes        the largest page (or estimator metadata) of a result set: each is held whole
+     * @param maxResultsBodyBytes the largest result set
+     */
+    ResultsRoutes(SimulationStore simulations, ResultStore results, Authenticator auth, long maxBodyBytes,
+                  long maxResultsBodyBytes) {
         this.simulations = simulations;
         this.results = results;
         this.auth = auth;
         this.access = new JobAccess(simulations);
         this.keys = new WorkerKeys(simulations);
         this.maxBodyBytes = maxBodyBytes;
+        this.maxResultsBodyBytes = maxResultsBodyBytes;
     }
 
     void register(Javalin app) {
@@ -61,84 +70,105 @@ final class ResultsRoutes {
 
     // ---- workers ----------------------------------------------------------------------------------
 
+    /** The three fields a worker's result set must have. */
+    private static final List<String> REQUIRED = List.of("simulation_id", "update_key", "estimators");
+
+    /**
+     * A worker's result set, streamed from the socket to the database: the body is parsed token by
+     * token; once {@code simulation_id} and {@code update_key} have been read and checked, each page
+     * of {@code estimators} is cut from the input, compressed and inserted as it arrives
+     * ({@link ResultSetIngest}), in the one transaction that also makes the job COMPLETED. Bad input
+     * anywhere (malformed or cut-off JSON, a wrong shape, text the database refuses, a missing field)
+     * rolls that transaction back: nothing is stored, and the answer is a 4xx naming the problem.
+     *
+     * <p>Workers send the key before the estimators (the original's do). A body that gives the
+     * estimators first is read whole into memory before anything is checked, so it is held to the
+     * ordinary body limit.
+     */
     private void store(Context ctx) {
-        // the bytes and the compressed pages decoded from them (never a tree): about twice the body
-        byte[] body = JsonBody.readBounded(ctx, maxBodyBytes, 2);
-        Map<String, Object> envelope = envelope(body);
-        if (!envelope.keySet().containsAll(List.of("simulation_id", "update_key", "estimators"))) {
-            throw ApiException.badRequest("Incomplete JSON data: simulation_id, update_key and estimators are required");
-        }
-        if (!(envelope.get("simulation_id") instanceof Long simulationId)) {
-            throw ApiException.badRequest("Wrong data provided: simulation_id must be an integer");
-        }
-        if (!(envelope.get("update_key") instanceof String key)) {
-            throw ApiException.badRequest("Wrong data provided: update_key must be a string");
-        }
-        List<EstimatorResult> estimators;
-        try {
-            estimators = ResultSetCodec.decode(body);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("Wrong data provided: " + e.getMessage());
-        }
-        keys.check(simulationId, key, "Simulation does not exist");
-        if (estimators.isEmpty()) {
-            // the original stored nothing and made the job COMPLETED: a finished job without results
-            throw ApiException.badRequest("Wrong data provided: estimators must not be empty; a simulation that produced"
-                    + " no results should be reported FAILED through POST /tasks");
-        }
-        if (results.storeResultsAndComplete(simulationId, shownNames(simulationId, estimators), Instant.now())
-                == ResultStore.Completion.ALREADY_FINISHED) {
-            String state = simulations.findById(simulationId).map(s -> s.state().name()).orElse("finished");
-            throw new ApiException(409, "Simulation " + simulationId + " is " + state
-                    + " already; its state and results stay as they are");
-        }
-        Reply.send(ctx, 202, "Results saved");
-    }
-
-    /**
-     * As the original since the seed: the estimators of a job made in the editor are shown under the
-     * project's output names (the simulator's names kept as {@code file_name}); see {@link EstimatorNames}.
-     */
-    private List<EstimatorResult> shownNames(long simulationId, List<EstimatorResult> posted) {
-        boolean editor = simulations.findById(simulationId).map(s -> s.inputType() == InputType.EDITOR).orElse(false);
-        if (!editor) {
-            return posted;
-        }
-        List<String> outputs = results.input(simulationId)
-                .map(input -> EstimatorNames.outputNames(input.data().json())).orElse(List.of());
-        return EstimatorNames.forEditorProject(posted, outputs);
-    }
-
-    /**
-     * The top-level fields of a worker's body: scalars by value, containers only by presence (their
-     * contents are skipped here; the codec reads the estimators once, from the bytes).
-     */
-    private static Map<String, Object> envelope(byte[] body) {
-        if (body.length == 0) {
+        if (ctx.req().getContentLengthLong() == 0) {
             throw ApiException.badRequest("No JSON in body");
         }
-        Map<String, Object> fields = new HashMap<>();
-        try (JsonParser p = Reply.JSON.getFactory().createParser(body)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
+        BodyLimits limits = ctx.attribute(BodyLimits.ATTRIBUTE);
+        LongConsumer reserve = bytes -> {
+            if (limits != null) {
+                limits.reserve(ctx, bytes);
+            }
+        };
+        // the pages read but not yet stored: bounded by the ingest, whatever the body's size
+        reserve.accept(ResultSetIngest.IN_FLIGHT_BYTES);
+        Map<String, Object> envelope = new HashMap<>();
+        ResultSetIngest ingest = null;
+        try (ResultSetInput input = new ResultSetInput(ctx.req().getInputStream(), maxResultsBodyBytes, maxBodyBytes, reserve);
+             JsonParser p = Reply.JSON.getFactory().createParser(input)) {
+            JsonToken first = p.nextToken();
+            if (first == null) {
+                throw ApiException.badRequest("No JSON in body");
+            }
+            if (first != JsonToken.START_OBJECT) {
                 throw ApiException.badRequest("JSON body must be an object");
             }
+            int estimators = -1;
+            byte[] early = null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken value = p.nextToken();
-                switch (value) {
-                    case VALUE_NUMBER_INT -> fields.put(name, p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-                            ? p.getText() : p.getLongValue());
-                    case VALUE_STRING -> fields.put(name, checkedText(p, name));
-                    case START_OBJECT, START_ARRAY -> {
-                        fields.put(name, value);
-                        skipCheckingText(p, name);
+                if (REQUIRED.contains(name) && envelope.containsKey(name)) {
+                    throw ApiException.badRequest("Wrong data provided: " + name + " is given twice");
+                }
+                if (name.equals("estimators")) {
+                    envelope.put(name, value);
+                    if (envelope.containsKey("simulation_id") && envelope.containsKey("update_key")) {
+                        ingest = startIngest(envelope);
+                        estimators = reader(p, input, name).read(ingest);
+                    } else {
+                        early = held(p, input);
                     }
-                    default -> fields.put(name, value);
+                    continue;
+                }
+                switch (value) {
+                    case VALUE_NUMBER_INT -> envelope.put(name, p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                            ? p.getText() : p.getLongValue());
+                    case VALUE_STRING -> envelope.put(name, checkedText(p, name));
+                    case START_OBJECT, START_ARRAY -> {
+                        envelope.put(name, value);
+                        reader(p, input, name).skipValue();
+                    }
+                    default -> envelope.put(name, value);
                 }
             }
             if (p.nextToken() != null) {
                 throw ApiException.badRequest("Malformed JSON in body: unexpected content after the object");
             }
+            if (!envelope.keySet().containsAll(REQUIRED)) {
+                throw ApiException.badRequest("Incomplete JSON data: simulation_id, update_key and estimators are required");
+            }
+            if (early != null) {
+                ingest = startIngest(envelope);
+                try (JsonParser held = Reply.JSON.getFactory().createParser(early)) {
+                    held.nextToken();
+                    estimators = new ResultSetReader(held, ResultSetReader.source(early), TextRules::problem, "estimators").read(ingest);
+                }
+            }
+            if (estimators == 0) {
+                // the original stored nothing and made the job COMPLETED: a finished job without results
+                throw ApiException.badRequest("Wrong data provided: estimators must not be empty; a simulation that produced"
+                        + " no results should be reported FAILED through POST /tasks");
+            }
+            ingest.finish();
+        } catch (ResultSetIngest.AlreadyFinishedException e) {
+            long simulationId = (Long) envelope.get("simulation_id");
+            String state = simulations.findById(simulationId).map(s -> s.state().name()).orElse("finished");
+            throw new ApiException(409, "Simulation " + simulationId + " is " + state
+                    + " already; its state and results stay as they are");
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("Wrong data provided: " + e.getMessage());
+        } catch (ResultSetInput.BodyTooLargeException e) {
+            throw BodyLimits.resultSetTooLarge(e.size(), e.limit());
+        } catch (ResultSetInput.DocumentTooLargeException e) {
+            throw new ApiException(413, "Request body too large: " + e.getMessage() + "; a page (or, when the estimators"
+                    + " come before simulation_id and update_key, the whole list) is held in memory and may be at most "
+                    + e.limit() + " bytes (" + HttpConfig.ENV_MAX_BODY_BYTES + ")");
         } catch (JsonParseException e) {
             throw ApiException.badRequest("Malformed JSON in body: " + e.getOriginalMessage().lines().findFirst().orElse("")
                     + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
@@ -146,36 +176,62 @@ final class ResultsRoutes {
             // the parser's limits (number length, nesting depth, name length): the body's fault, as on /tasks
             throw ApiException.badRequest("Malformed JSON in body: " + e.getOriginalMessage().lines().findFirst().orElse(""));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw ApiException.badRequest("Cannot read the request body: " + e.getMessage());
+        } finally {
+            if (ingest != null) {
+                ingest.close(); // rolls back unless finished
+            }
         }
-        return fields;
+        Reply.send(ctx, 202, "Results saved");
+    }
+
+    private static ResultSetReader reader(JsonParser p, ResultSetInput input, String field) {
+        return new ResultSetReader(p, input, TextRules::problem, field);
+    }
+
+    /** The estimators list held whole (given before the key, so nothing can be written yet), checked as it is read. */
+    private static byte[] held(JsonParser p, ResultSetInput input) throws IOException {
+        long start = p.currentTokenLocation().getByteOffset();
+        input.release(start);
+        if (p.currentToken() == JsonToken.START_OBJECT || p.currentToken() == JsonToken.START_ARRAY) {
+            int depth = 1;
+            while (depth > 0) {
+                JsonToken t = p.nextToken();
+                if (t == null) {
+                    throw new InvalidResultSetException("the result set ends early: the body was cut off");
+                }
+                switch (t) {
+                    case START_OBJECT, START_ARRAY -> depth++;
+                    case END_OBJECT, END_ARRAY -> depth--;
+                    default -> {
+                    }
+                }
+            }
+        }
+        long end = p.currentTokenLocation().getByteOffset() + 1;
+        ResultSetReader.Slice slice = input.slice(start, end);
+        input.release(end);
+        return slice.bytes();
     }
 
     /**
-     * Skips the container just opened, refusing NUL characters and unpaired surrogates in its strings
-     * and field names as {@link TextRules} does for other bodies, without making a String of each.
+     * Checks the envelope's key (400 for a wrong one, before anything is written) and opens the
+     * ingest; for a job made in the editor, with the project's output names (as the original since
+     * the seed: estimators are shown under them, the simulator's names kept as {@code file_name}; see
+     * {@link EstimatorNames}).
      */
-    private static void skipCheckingText(JsonParser p, String field) throws IOException {
-        int depth = 1;
-        while (depth > 0) {
-            JsonToken t = p.nextToken();
-            if (t == null) {
-                return; // the caller's next read reports the truncated body
-            }
-            switch (t) {
-                case START_OBJECT, START_ARRAY -> depth++;
-                case END_OBJECT, END_ARRAY -> depth--;
-                case FIELD_NAME, VALUE_STRING -> {
-                    String problem = TextRules.problem(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
-                    if (problem != null) {
-                        throw ApiException.badRequest("Wrong data provided: " + (t == JsonToken.FIELD_NAME ? "a field name in " : "a string in ")
-                                + field + " " + problem);
-                    }
-                }
-                default -> {
-                }
-            }
+    private ResultSetIngest startIngest(Map<String, Object> envelope) {
+        if (!(envelope.get("simulation_id") instanceof Long simulationId)) {
+            throw ApiException.badRequest("Wrong data provided: simulation_id must be an integer");
         }
+        if (!(envelope.get("update_key") instanceof String key)) {
+            throw ApiException.badRequest("Wrong data provided: update_key must be a string");
+        }
+        keys.check(simulationId, key, "Simulation does not exist");
+        boolean editor = simulations.findById(simulationId).map(s -> s.inputType() == InputType.EDITOR).orElse(false);
+        List<String> outputs = !editor ? List.of() : results.input(simulationId)
+                .map(input -> EstimatorNames.outputNames(input.data().json())).orElse(List.of());
+        return results.ingest(simulationId, Instant.now(), outputs);
     }
 
     private static String checkedText(JsonParser p, String field) throws IOException {
@@ -208,11 +264,7 @@ final class ResultsRoutes {
         Simulation simulation = access.owned(jobId, user);
 
         if (estimatorName == null) {
-            List<EstimatorPages> all = results.resultSet(simulation.id());
-            if (all.isEmpty()) {
-                throw new ApiException(404, "Results are unavailable");
-            }
-            resultSetBody("Results for job: " + jobId, all).send(ctx, 200);
+            streamResultSet(ctx, jobId, simulation.id());
             return;
         }
         Estimator estimator = results.estimator(simulation.id(), estimatorName)
@@ -234,29 +286,69 @@ final class ResultsRoutes {
             pageList(body, pages).text("]}").send(ctx, 200);
             return;
         }
-        JsonParts body = JsonParts.envelope("Estimator '" + estimatorName + "' for simulation: " + simulation.id()).text(",");
-        estimatorObject(body, estimator, results.pages(estimator.id())).text("}").send(ctx, 200);
+        streamEstimator(ctx, "Estimator '" + estimatorName + "' for simulation: " + simulation.id(), estimator);
     }
 
     /**
-     * The original's {@code GET /results} body, {@code {"message", "estimators": [{"metadata", "name",
-     * "pages"}]}}, spliced from the stored JSON (estimators in stored order, pages by number): the one
-     * writer of that body.
+     * {@code GET /results} of a whole set, written as the rows come from the database
+     * ({@link ResultStore#streamResultSet}, one statement): the answer's status is known at the first
+     * row (404 when there is none), and nothing of the set is held but a few rows and, for an answer
+     * small enough to get a Content-Length, its pieces ({@link JsonStream}).
      */
-    static JsonParts resultSetBody(String message, List<EstimatorPages> all) {
-        JsonParts body = JsonParts.envelope(message).text(",\"estimators\":[");
-        for (int i = 0; i < all.size(); i++) {
-            body.text(i == 0 ? "" : ",");
-            estimatorObject(body.text("{"), all.get(i).estimator(), all.get(i).pages()).text("}");
+    private void streamResultSet(Context ctx, String jobId, long simulationId) {
+        JsonStream[] stream = new JsonStream[1];
+        ResultSetBody body = new ResultSetBody("Results for job: " + jobId,
+                () -> stream[0] = JsonStream.start(ctx, 200));
+        try {
+            results.streamResultSet(simulationId, body);
+            if (!body.started()) {
+                throw new ApiException(404, "Results are unavailable");
+            }
+            body.end();
+            stream[0].finish();
+        } catch (IOException | RuntimeException e) {
+            failStreamed(ctx, stream[0], e);
         }
-        return body.text("]}");
     }
 
-    private static JsonParts estimatorObject(JsonParts body, Estimator estimator, List<ResultPage> pages) {
-        body.text("\"metadata\":").stored(estimator.metadata())
-                .text(",\"name\":").value(estimator.name())
-                .text(",\"pages\":[");
-        return pageList(body, pages).text("]");
+    /** One estimator with its pages, the pages streamed as {@link #streamResultSet} streams a set. */
+    private void streamEstimator(Context ctx, String message, Estimator estimator) {
+        JsonStream body = null;
+        try {
+            JsonStream b = body = JsonStream.envelope(ctx, 200, message).text(",");
+            ResultSetBody.estimatorHead(b, estimator);
+            int[] pages = new int[1];
+            results.streamPages(estimator.id(), new ResultStore.ResultSetVisitor() {
+                @Override
+                public void estimator(Estimator e) {
+                }
+
+                @Override
+                public void page(ResultPage page) throws IOException {
+                    b.text(pages[0]++ == 0 ? "" : ",").stored(page.data());
+                }
+            });
+            b.text("]}").finish();
+        } catch (IOException | RuntimeException e) {
+            failStreamed(ctx, body, e);
+        }
+    }
+
+    /**
+     * A streamed answer that failed: before anything was sent, the failure is answered as any other
+     * (404, 503...); after, the connection is cut so that the client cannot take a partial answer
+     * for a whole one. A client that went away needs no answer.
+     */
+    private static void failStreamed(Context ctx, JsonStream body, Exception e) {
+        if (body != null && body.committed()) {
+            JsonStream.abort(ctx, e);
+            if (e instanceof IOException || e instanceof UncheckedIOException) {
+                return; // the client went away: nobody to tell
+            }
+        } else if (body != null) {
+            ctx.res().setHeader("Content-Encoding", null); // the error answer is plain JSON
+        }
+        throw e instanceof RuntimeException r ? r : new UncheckedIOException((IOException) e);
     }
 
     private static JsonParts pageList(JsonParts body, List<ResultPage> pages) {

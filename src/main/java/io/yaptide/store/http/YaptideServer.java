@@ -86,7 +86,7 @@ public final class YaptideServer implements AutoCloseable {
         Cors cors = new Cors(Set.copyOf(config.corsOrigins()));
         app.before(ctx -> Reply.vary(ctx, "Accept-Encoding")); // Javalin may compress any answer
         app.before(cors::addHeaders);
-        BodyLimits bodies = new BodyLimits(config.maxBodyBytes(), BodyLimits.defaultBudget());
+        BodyLimits bodies = new BodyLimits(config.maxBodyBytes(), config.maxResultsBodyBytes(), BodyLimits.defaultBudget());
         app.before(bodies::check);
         app.after(bodies::release);
         app.before(TextRules::checkRequest);
@@ -101,7 +101,7 @@ public final class YaptideServer implements AutoCloseable {
         new UserRoutes(users, simulations, clusters, auth, holder::get).register(app);
         new JobsRoutes(simulations, tasks, new Submissions(simulations, clusters, holder::get), auth, holder::get, max).register(app);
         new TasksRoutes(simulations, tasks, max).register(app);
-        new ResultsRoutes(simulations, results, auth, max).register(app);
+        new ResultsRoutes(simulations, results, auth, max, config.maxResultsBodyBytes()).register(app);
         new InputsRoutes(simulations, results, auth).register(app);
         new EstimatorsRoutes(simulations, results, auth).register(app);
         new JobUpdatesRoutes(simulations, results, max).register(app);

@@ -26,12 +26,14 @@ import java.util.Map;
  * gets its index in the list, where the original failed. Within one estimator a page number seen
  * twice keeps the later page, as the original's update-in-place did.
  *
- * <p>{@link #decode(byte[])} does not build a JSON tree: it walks the tokens, notes where each page
- * lies in the request bytes and compresses it straight from there, so a 2.5 MB result set is never copied into objects and written out again. Each stored page
- * is therefore the exact JSON text the worker sent.
+ * <p>{@link #decode(byte[])} does not build a JSON tree: it walks the tokens ({@link ResultSetReader}),
+ * notes where each page lies in the request bytes and compresses it straight from there, so a result
+ * set is never copied into objects and written out again. Each stored page is therefore the exact JSON
+ * text the worker sent. The HTTP route reads the same way from the socket, page by page
+ * ({@link ResultSetIngest}), for result sets larger than the heap.
  *
  * <p>Out, the original's {@code GET /results} body is written by the HTTP layer
- * ({@code http/ResultsRoutes.resultSetBody}), from {@link EstimatorPages} as {@link ResultStore#resultSet} reads them.
+ * ({@code http/ResultSetBody}), from {@link EstimatorPages} as {@link ResultStore#resultSet} reads them.
  */
 public final class ResultSetCodec {
 
@@ -52,19 +54,20 @@ public final class ResultSetCodec {
     public static List<EstimatorResult> decode(byte[] json) {
         try (JsonParser p = JSON.createParser(json)) {
             expect(p.nextToken() == JsonToken.START_OBJECT, "a result set must be a JSON object with an \"estimators\" list");
-            List<EstimatorResult> estimators = null;
+            Collected estimators = null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 p.nextToken();
                 if (field.equals("estimators")) {
-                    estimators = readEstimators(p, json);
+                    estimators = new Collected();
+                    new ResultSetReader(p, ResultSetReader.source(json), ResultSetReader.TextCheck.NONE, "estimators").read(estimators);
                 } else {
                     p.skipChildren();
                 }
             }
             expect(estimators != null, "the result set has no \"estimators\" list");
             expect(p.nextToken() == null, "unexpected content after the result set's closing brace");
-            return estimators;
+            return estimators.compressed();
         } catch (StreamReadException e) {
             // malformed JSON, or a number out of range
             throw new InvalidResultSetException("the result set is not valid JSON: " + e.getOriginalMessage());
@@ -73,134 +76,55 @@ public final class ResultSetCodec {
         }
     }
 
-    /** A page found in the request: its number, name, dimension and where its JSON lies in the request bytes. */
-    private record PageSlice(int number, String name, int dimension, int start, int length) {
-    }
-
-    /** An estimator as parsed, its pages not compressed yet. */
+    /** An estimator as read, its pages not compressed yet. */
     private record ParsedEstimator(String name, Payload metadata, List<PageSlice> pages) {
     }
 
-    private static List<EstimatorResult> readEstimators(JsonParser p, byte[] json) throws IOException {
-        expect(p.currentToken() == JsonToken.START_ARRAY, "\"estimators\" must be a list");
-        List<ParsedEstimator> parsed = new ArrayList<>();
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-            int index = parsed.size();
-            expect(p.currentToken() == JsonToken.START_OBJECT, "estimator #" + index + " must be an object");
-            String name = null;
-            Payload metadata = null;
-            List<PageSlice> pages = null;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken value = p.nextToken();
-                switch (field) {
-                    case "name" -> {
-                        expect(value == JsonToken.VALUE_STRING && !p.getText().isBlank(),
-                                "estimator #" + index + " needs a non-empty \"name\" string");
-                        name = p.getText();
-                    }
-                    case "metadata" -> metadata = value == JsonToken.VALUE_NULL ? null : slice(p, json);
-                    case "pages" -> pages = readPages(p, "estimator #" + index);
-                    default -> p.skipChildren();
-                }
-            }
-            expect(name != null, "estimator #" + index + " has no \"name\"");
-            expect(pages != null, "estimator " + name + " has no \"pages\" list");
-            parsed.add(new ParsedEstimator(name, metadata, pages));
-        }
-        return compressPages(parsed, json);
+    private record PageSlice(int number, String name, int dimension, ResultSetReader.Slice json) {
     }
 
     /**
-     * Compresses every page of the set, after parsing, so that a malformed set is refused before any
-     * compression work. (Compressing pages in parallel was tried: on this 2-core machine, shared
-     * with other work, it gained nothing measurable, so it is not done.)
+     * Collects the estimators and compresses their pages after reading, so that a malformed set is
+     * refused before any compression work. (Compressing pages in parallel was tried: on this 2-core
+     * machine, shared with other work, it gained nothing measurable, so it is not done here.)
      */
-    private static List<EstimatorResult> compressPages(List<ParsedEstimator> parsed, byte[] json) {
-        List<EstimatorResult> estimators = new ArrayList<>(parsed.size());
-        for (ParsedEstimator e : parsed) {
-            List<EstimatorResult.PageData> pages = new ArrayList<>(e.pages().size());
-            for (PageSlice page : e.pages()) {
-                pages.add(new EstimatorResult.PageData(page.number(), page.name(), page.dimension(),
-                        Payload.ofJsonBytes(json, page.start(), page.length())));
-            }
-            estimators.add(new EstimatorResult(e.name(), e.metadata(), pages));
-        }
-        return estimators;
-    }
+    private static final class Collected implements ResultSetReader.EstimatorSink {
+        private final List<ParsedEstimator> estimators = new ArrayList<>();
+        private Map<Integer, PageSlice> pages;
 
-    private static List<PageSlice> readPages(JsonParser p, String owner) throws IOException {
-        expect(p.currentToken() == JsonToken.START_ARRAY, owner + ": \"pages\" must be a list");
-        Map<Integer, PageSlice> byNumber = new LinkedHashMap<>();
-        int index = 0;
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-            expect(p.currentToken() == JsonToken.START_OBJECT, owner + ": page #" + index + " must be an object");
-            int start = (int) p.currentTokenLocation().getByteOffset();
-            PageMetadata metadata = new PageMetadata(null, "");
-            int dimension = 0;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken value = p.nextToken();
-                if (field.equals("metadata") && value == JsonToken.START_OBJECT) {
-                    metadata = readPageMetadata(p, owner + ": page #" + index);
-                } else if (field.equals("dimensions") && value == JsonToken.VALUE_NUMBER_INT) {
-                    dimension = p.getIntValue();
-                } else if (field.equals("dimensions") && value == JsonToken.VALUE_STRING && p.getText().strip().matches("-?\\d{1,9}")) {
-                    dimension = Integer.parseInt(p.getText().strip());
-                } else {
-                    p.skipChildren();
+        @Override
+        public void estimatorStarted(int index) {
+            pages = new LinkedHashMap<>();
+        }
+
+        @Override
+        public void pagesStarting(String name, Payload metadata) {
+            pages = new LinkedHashMap<>(); // a second "pages" list replaces the first, as a JSON object's later key does
+        }
+
+        @Override
+        public void page(int pageNumber, String pageName, int dimension, ResultSetReader.Slice json, boolean repeated) {
+            pages.remove(pageNumber); // a repeated number keeps the later page, at its position
+            pages.put(pageNumber, new PageSlice(pageNumber, pageName, dimension, json));
+        }
+
+        @Override
+        public void estimatorEnded(String name, Payload metadata) {
+            estimators.add(new ParsedEstimator(name, metadata, new ArrayList<>(pages.values())));
+        }
+
+        List<EstimatorResult> compressed() {
+            List<EstimatorResult> out = new ArrayList<>(estimators.size());
+            for (ParsedEstimator e : estimators) {
+                List<EstimatorResult.PageData> data = new ArrayList<>(e.pages().size());
+                for (PageSlice page : e.pages()) {
+                    data.add(new EstimatorResult.PageData(page.number(), page.name(), page.dimension(),
+                            Payload.ofJsonBytes(page.json().bytes(), page.json().offset(), page.json().length())));
                 }
+                out.add(new EstimatorResult(e.name(), e.metadata(), data));
             }
-            int end = (int) p.currentTokenLocation().getByteOffset() + 1;
-            int pageNumber = metadata.number() != null ? metadata.number() : index;
-            byNumber.remove(pageNumber); // a repeated number keeps the later page, at its position
-            byNumber.put(pageNumber, new PageSlice(pageNumber, metadata.name(), dimension, start, end - start));
-            index++;
+            return out;
         }
-        return new ArrayList<>(byNumber.values());
-    }
-
-    /** What a page's metadata says: its number (null when absent) and its name ('' when absent). */
-    private record PageMetadata(Integer number, String name) {
-    }
-
-    /** Reads {@code page_number} and {@code name} from a page's metadata object, consuming the object. */
-    private static PageMetadata readPageMetadata(JsonParser p, String where) throws IOException {
-        Integer number = null;
-        String name = "";
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            JsonToken value = p.nextToken();
-            if (field.equals("page_number")) {
-                if (value == JsonToken.VALUE_NUMBER_INT) {
-                    number = p.getIntValue();
-                } else if (value == JsonToken.VALUE_STRING) {
-                    try {
-                        number = Integer.parseInt(p.getText().strip());
-                    } catch (NumberFormatException e) {
-                        throw new InvalidResultSetException(where + ": page_number \"" + p.getText() + "\" is not an integer");
-                    }
-                } else {
-                    expect(value == JsonToken.VALUE_NULL, where + ": page_number must be an integer");
-                }
-            } else if (field.equals("name") && value.isScalarValue() && value != JsonToken.VALUE_NULL) {
-                name = p.getText();
-            } else {
-                p.skipChildren();
-            }
-        }
-        return new PageMetadata(number, name);
-    }
-
-    /** The current value as a payload: objects and arrays straight from their bytes in the input. */
-    private static Payload slice(JsonParser p, byte[] json) throws IOException {
-        if (p.currentToken().isScalarValue()) {
-            return Payload.ofJson(Payload.MAPPER.readTree(p)); // unusual metadata; not worth a fast path
-        }
-        int start = (int) p.currentTokenLocation().getByteOffset();
-        p.skipChildren();
-        int end = (int) p.currentTokenLocation().getByteOffset() + 1;
-        return Payload.ofJsonBytes(json, start, end - start);
     }
 
     private static void expect(boolean condition, String problem) {

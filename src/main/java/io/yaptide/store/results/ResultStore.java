@@ -6,6 +6,8 @@ import io.yaptide.store.results.ResultSetCodec.EstimatorPages;
 import io.yaptide.store.simulations.JobState;
 import io.yaptide.store.simulations.SimulationStore;
 import io.yaptide.store.simulations.SimulationUpdate;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -95,6 +97,17 @@ public final class ResultStore {
             writeResults(h, simulationId, estimators);
             return Completion.COMPLETED;
         });
+    }
+
+    /**
+     * A worker's final result set stored as it is read ({@link ResultSetReader} reporting to the
+     * ingest): the same transaction as {@link #storeResultsAndComplete}, written page by page while
+     * the body still arrives. {@code outputNames}: an editor project's output names (else empty), after
+     * which the estimators are named ({@link EstimatorNames#forEditorProject}). Close it without
+     * {@link ResultSetIngest#finish()} to roll back.
+     */
+    public ResultSetIngest ingest(long simulationId, Instant endTime, List<String> outputNames) {
+        return new ResultSetIngest(this, simulations, simulationId, endTime, outputNames);
     }
 
     private static void checkPages(List<EstimatorResult> estimators) {
@@ -258,6 +271,93 @@ public final class ResultStore {
         });
     }
 
+    /** What a streamed read hands out, in order: each estimator, then its pages by number. */
+    public interface ResultSetVisitor {
+        void estimator(Estimator estimator) throws IOException;
+
+        void page(ResultPage page) throws IOException;
+    }
+
+    /** Rows fetched at a time by a streamed read: a few pages, never the set. */
+    static final int FETCH_ROWS = 16;
+
+    /**
+     * The whole result set of a simulation, as {@link #resultSet} reads it (one statement, so one
+     * snapshot), handed to {@code visitor} row by row as the database returns them instead of held:
+     * a set larger than the heap can be sent. On PostgreSQL the rows come through a cursor, which
+     * needs a transaction (read-only work); on SQLite the statement alone is a read transaction, and
+     * an explicit one would take the write lock (IMMEDIATE).
+     *
+     * @return the number of estimators
+     * @throws IOException what the visitor threw (the client went away)
+     */
+    public int streamResultSet(long simulationId, ResultSetVisitor visitor) throws IOException {
+        return streamed(h -> h.createQuery("""
+                        SELECT e.id AS e_id, e.name AS e_name, e.compressed_data AS e_data,
+                               p.id AS p_id, p.page_number AS p_number, p.compressed_data AS p_data
+                        FROM "Estimator" e LEFT JOIN "Page" p ON p.estimator_id = e.id
+                        WHERE e.simulation_id = :sim
+                        ORDER BY e.id, p.page_number""")
+                .bind("sim", simulationId)
+                .setFetchSize(FETCH_ROWS)
+                .scanResultSet((supplier, ctx) -> {
+                    ResultSet rs = supplier.get();
+                    long current = 0;
+                    int estimators = 0;
+                    while (rs.next()) {
+                        long estimatorId = rs.getLong("e_id");
+                        if (estimatorId != current) {
+                            current = estimatorId;
+                            estimators++;
+                            Estimator estimator = new Estimator(estimatorId, simulationId, rs.getString("e_name"),
+                                    payload(rs.getBytes("e_data")));
+                            visit(() -> visitor.estimator(estimator));
+                        }
+                        long pageId = rs.getLong("p_id");
+                        if (!rs.wasNull()) {
+                            ResultPage page = new ResultPage(pageId, estimatorId, rs.getInt("p_number"), payload(rs.getBytes("p_data")));
+                            visit(() -> visitor.page(page));
+                        }
+                    }
+                    return estimators;
+                }));
+    }
+
+    /** All pages of an estimator by page number, handed to {@code visitor} as read (as {@link #streamResultSet}). */
+    public void streamPages(long estimatorId, ResultSetVisitor visitor) throws IOException {
+        streamed(h -> h.createQuery(PAGE_COLUMNS + "WHERE estimator_id = :est ORDER BY page_number")
+                .bind("est", estimatorId)
+                .setFetchSize(FETCH_ROWS)
+                .scanResultSet((supplier, ctx) -> {
+                    ResultSet rs = supplier.get();
+                    while (rs.next()) {
+                        ResultPage page = PAGE.map(rs, ctx);
+                        visit(() -> visitor.page(page));
+                    }
+                    return 0;
+                }));
+    }
+
+    private interface IoAction {
+        void run() throws IOException;
+    }
+
+    private static void visit(IoAction action) {
+        try {
+            action.run();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private <T> T streamed(org.jdbi.v3.core.HandleCallback<T, RuntimeException> read) throws IOException {
+        try {
+            return db.isPostgres() ? db.jdbi().inTransaction(read) : db.jdbi().withHandle(read);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
     /** The simulation's input, as {@code SimulationStore.create} wrote it (the one writer of the Input table). */
     public Optional<StoredInput> input(long simulationId) {
         return db.jdbi().withHandle(h -> h.createQuery(
@@ -315,7 +415,7 @@ public final class ResultStore {
      * {@code FOR NO KEY UPDATE} conflicts with itself but not with the key-share locks that inserts
      * of tasks or pages take. SQLite needs nothing: its write transactions are IMMEDIATE, one at a time.
      */
-    private void lockSimulation(Handle h, long simulationId) {
+    void lockSimulation(Handle h, long simulationId) {
         String lock = db.isPostgres() ? " FOR NO KEY UPDATE" : "";
         boolean exists = h.createQuery("SELECT id FROM \"Simulation\" WHERE id = :sim" + lock)
                 .bind("sim", simulationId).mapTo(Long.class).findOne().isPresent();

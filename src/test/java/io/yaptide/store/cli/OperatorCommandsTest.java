@@ -75,6 +75,7 @@ class OperatorCommandsTest {
         env.put("YAPTIDE_METRICS_PORT", "9100");
         env.put("YAPTIDE_LOG_FORMAT", "json");
         env.put("YAPTIDE_MAX_BODY_BYTES", "1048576");
+        env.put("YAPTIDE_MAX_RESULTS_BODY_BYTES", "8589934592");
         env.put("YAPTIDE_JWT_SECRETT", "typo");
         GlobalOptions.environment = env;
 
@@ -87,6 +88,7 @@ class OperatorCommandsTest {
         assertThat(line(r, "YAPTIDE_METRICS_PORT")).contains("9100").endsWith("variable");
         assertThat(line(r, "YAPTIDE_LOG_FORMAT")).contains("json").endsWith("variable");
         assertThat(line(r, "YAPTIDE_MAX_BODY_BYTES")).contains("1048576").endsWith("variable");
+        assertThat(line(r, "YAPTIDE_MAX_RESULTS_BODY_BYTES")).contains("8589934592").endsWith("variable");
         assertThat(line(r, "YAPTIDE_ACCESS_TOKEN_SECONDS")).contains("600").endsWith("default");
         assertThat(line(r, "serve --port")).contains("6000").endsWith("flag --port");
         assertThat(line(r, "serve --host")).contains("127.0.0.1").endsWith("default");

@@ -46,7 +46,7 @@ class ResultSetBodyTest {
                         new ResultPage(11, 1, 1, Payload.ofJson(JSON.readTree("{\"metadata\": {\"page_number\": \"1\"}}"))))),
                 new EstimatorPages(bare, List.of()));
 
-        JsonParts body = ResultsRoutes.resultSetBody("Results for job: J", set);
+        JsonParts body = ResultSetBody.of("Results for job: J", set);
 
         JsonNode expected = JSON.readTree("""
                 {"message": "Results for job: J", "estimators": [
@@ -68,7 +68,7 @@ class ResultSetBodyTest {
                     e.pages().stream().map(p -> new ResultPage(0, estimatorId, p.pageNumber(), p.data())).toList()));
         }
 
-        JsonNode body = plain(ResultsRoutes.resultSetBody("Results for job: x", set));
+        JsonNode body = plain(ResultSetBody.of("Results for job: x", set));
 
         assertThat(body.get("estimators")).isEqualTo(JSON.readTree(file).get("estimators"));
         assertThat(body.get("message").asText()).isEqualTo("Results for job: x");
@@ -81,7 +81,7 @@ class ResultSetBodyTest {
         byte[] file = Fixtures.readBytes("json_with_results.json");
         results.storeResults(sim, ResultSetCodec.decode(file));
 
-        JsonParts body = ResultsRoutes.resultSetBody("Results for job: j", results.resultSet(sim));
+        JsonParts body = ResultSetBody.of("Results for job: j", results.resultSet(sim));
 
         assertThat(plain(body).get("estimators")).isEqualTo(JSON.readTree(file).get("estimators"));
         assertThat(gunzipped(body).get("estimators")).isEqualTo(JSON.readTree(file).get("estimators"));

@@ -34,6 +34,12 @@ final class TestServer implements AutoCloseable {
         return new TestServer(db, standard(db.database(), config(accessTtl, refreshTtl, corsOrigins)));
     }
 
+    /** With other body limits: {@code maxBody} for bodies held in memory, {@code maxResultsBody} for result sets. */
+    static TestServer start(TestDatabase db, long maxBody, long maxResultsBody) {
+        return new TestServer(db, standard(db.database(),
+                config(Duration.ofMinutes(10), Duration.ofHours(2), List.of()).withBodyLimits(maxBody, maxResultsBody)));
+    }
+
     /** With Keycloak login (and perhaps encryption of private keys) as given. */
     static TestServer start(TestDatabase db, KeycloakSettings keycloak) {
         HttpConfig config = config(Duration.ofMinutes(10), Duration.ofHours(2), List.of());

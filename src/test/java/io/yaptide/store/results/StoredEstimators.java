@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * A result set as the store reads it, as a JSON tree in the fixture's shape ({@code [{"metadata",
  * "name", "pages"}]}), to compare with {@code json_with_results.json}. The service's own writer of
- * that body is {@code http/ResultsRoutes.resultSetBody}, tested in {@code http/ResultSetBodyTest}.
+ * that body is {@code http/ResultSetBody}, tested in {@code http/ResultSetBodyTest}.
  */
 final class StoredEstimators {
     private static final ObjectMapper JSON = new ObjectMapper();
