@@ -58,6 +58,13 @@ final class TestServer implements AutoCloseable {
                 url -> YaptideServer.standardDispatcher(url, config.dummy(), db.database(), Optional.of(celery))));
     }
 
+    /** With users' reads served by the standbys of {@code replicas} where they may be (docs/replica.md). */
+    static TestServer start(TestDatabase db, io.yaptide.store.db.ReplicaRouting replicas) {
+        HttpConfig config = config(Duration.ofMinutes(10), Duration.ofHours(2), List.of());
+        return new TestServer(db, YaptideServer.start(db.database(), replicas, config, io.yaptide.store.config.OpsConfig.defaults(),
+                KeycloakSettings.none(), url -> YaptideServer.standardDispatcher(url, config.dummy())));
+    }
+
     URI url() {
         return server.baseUrl();
     }
