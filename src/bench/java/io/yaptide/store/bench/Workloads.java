@@ -24,6 +24,7 @@ public final class Workloads {
         register("read_pages_raw", new ReadPages(false), true, "all pages of those results, as stored gzip (MB/s of JSON)");
         register("http_task_updates", new HttpTaskUpdates(), true, "POST /tasks over loopback, 8 workers with their own keys (updates/s, p99 ms)");
         register("http_results_get", new HttpResultsGet(), true, "GET /results of the fixture: stored gzip vs decompress-and-reserialize (MB/s)");
+        register("replica_mixed", new ReplicaMixed(), false, "workers' POST /tasks and users' GET /results, /user/simulations with a standby (YAPTIDE_DATABASE_REPLICA_URL) and without: standby share of reads, reads/s, updates/s");
         register("gzip_levels", new GzipLevels(), false, "gzip levels 1-9 on the fixture's pages: speed and ratio (no database)");
     }
 

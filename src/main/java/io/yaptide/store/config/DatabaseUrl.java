@@ -135,6 +135,10 @@ public final class DatabaseUrl {
         }
         query.remove("user");
         query.remove("password");
+        if ("read-write".equals(query.get("target_session_attrs")) || "primary".equals(query.get("target_session_attrs"))) {
+            query.remove("target_session_attrs"); // libpq's spelling (psql, SQLAlchemy with psycopg) of pgjdbc's option
+            query.putIfAbsent(TARGET_SERVER_TYPE, "primary");
+        }
         StringJoiner params = new StringJoiner("&", "?", "").setEmptyValue("");
         query.forEach((k, v) -> params.add(k + "=" + v));
         if (hosts.size() > 1 && !query.containsKey(TARGET_SERVER_TYPE)) {
@@ -361,7 +365,8 @@ public final class DatabaseUrl {
         sb.append(hostList(hosts)).append('/').append(database);
         int q = jdbcUrl.indexOf('?');
         if (q >= 0) {
-            sb.append(jdbcUrl.substring(q));
+            // pgjdbc's choice of the primary in libpq's words, so that psql "$(db url)" connects to it too
+            sb.append(jdbcUrl.substring(q).replace(TARGET_SERVER_TYPE + "=primary", "target_session_attrs=read-write"));
         }
         return sb.toString();
     }

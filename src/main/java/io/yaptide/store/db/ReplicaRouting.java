@@ -101,7 +101,7 @@ public final class ReplicaRouting implements AutoCloseable {
         for (DatabaseUrl url : config.servers()) {
             servers.add(new Server(url));
         }
-        this.routed = Database.over(primary, new RoutingDataSource());
+        this.routed = primary == null ? null : Database.over(primary, new RoutingDataSource());
         this.watcher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "yaptide-replica-watch");
             t.setDaemon(true);
@@ -122,6 +122,35 @@ public final class ReplicaRouting implements AutoCloseable {
         routing.watcher.scheduleWithFixedDelay(routing::lookAtServersQuietly, POLL_INTERVAL.toMillis(),
                 POLL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         return routing;
+    }
+
+    /**
+     * One look at every configured server, for an operator's tool ({@code db replicas}): needs no
+     * primary to answer, so it also shows the servers while the primary is lost.
+     */
+    public static List<ServerStatus> survey(ReplicaConfig config) {
+        ReplicaRouting once = new ReplicaRouting(null, config);
+        try {
+            once.lookAtServers();
+            return once.status();
+        } finally {
+            once.close();
+        }
+    }
+
+    /**
+     * True when the server of a single-host URL is a standby ({@code pg_is_in_recovery()}): such a
+     * server is read-only, so schema changes must be refused there with a clear message.
+     *
+     * @throws DatabaseUnavailableException when it does not answer
+     */
+    public static boolean isStandby(DatabaseUrl url) {
+        if (!url.isPostgres()) {
+            return false;
+        }
+        try (Database db = Database.openSingleConnection(url)) {
+            return db.jdbi().withHandle(h -> h.createQuery("SELECT pg_is_in_recovery()").mapTo(Boolean.class).one());
+        }
     }
 
     /** The database the stores run on: the primary, except inside a standby-reads scope. */
