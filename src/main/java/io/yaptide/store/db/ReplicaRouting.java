@@ -266,6 +266,9 @@ public final class ReplicaRouting implements AutoCloseable {
         double sincePrimary = (System.nanoTime() - lastPrimarySeenNanos) / 1e9;
         for (Server s : servers) {
             if (s.role == Role.STANDBY) {
+                if (routed != null) {
+                    s.pool(); // made (and filled) before the first read needs it
+                }
                 s.lagBytes = primaryLsn < 0 ? -1 : Math.max(0, primaryLsn - s.lsn);
                 double seconds = s.lagBytes == 0 ? 0 : Math.max(0, s.replayAgeSeconds);
                 // no primary in sight (a failover under way): the standby's data ages from the last time one was seen
@@ -494,10 +497,13 @@ public final class ReplicaRouting implements AutoCloseable {
                     count(scope, true);
                     return c;
                 } catch (SQLException e) {
-                    if (!scope.server.busy()) {
+                    // Hikari's timeout carries the last failure to connect as its cause; without one the
+                    // pool was only busy or slow to connect (a loaded machine), not failing
+                    boolean failing = !(e instanceof java.sql.SQLTransientConnectionException) || e.getCause() != null;
+                    if (failing && !scope.server.busy()) {
                         scope.server.skip("no connection: " + SqlErrors.classify(e));
                     }
-                    scope.server = null; // busy or down: this read goes to the primary
+                    scope.server = null; // busy, slow or down: this read goes to the primary
                 }
             }
             count(scope, false);
