@@ -36,6 +36,7 @@ class ReplicaReadsTest {
     @BeforeAll
     static void standbyStreams() {
         LocalStandby.require();
+        LocalStandby.resumeReplay(); // in case a run killed mid-test left it paused
     }
 
     private static ReplicaRouting routing(TestDatabase db, Duration maxLag) {
