@@ -30,6 +30,7 @@ public final class Workloads {
                 + " (and the original's list-users with YAPTIDE_ORIGINAL_ADMIN): medians, ms and ratios");
         register("ingest_1gb", new Ingest1gb(), false, "POST /results of ~1 GB to the service at -Xmx256m, read back plain and gzip (MB/s, heap MB)");
         register("results_get", new ResultsGet(), false, "GET /results of the fixture, plain and gzip; beside the original's with BENCH_ORIGINAL_URL (MB/s)");
+        register("replica_mixed", new ReplicaMixed(), false, "workers' POST /tasks and users' GET /results, /user/simulations with a standby (YAPTIDE_DATABASE_REPLICA_URL) and without: standby share of reads, reads/s, updates/s");
         register("gzip_levels", new GzipLevels(), false, "gzip levels 1-9 on the fixture's pages: speed and ratio (no database)");
     }
 

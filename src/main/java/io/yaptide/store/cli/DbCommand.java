@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
                 SchemaCommands.Check.class,
                 SchemaCommands.Diagram.class,
                 DbOpsCommands.Url.class,
+                ReplicasCommand.class,
                 DbOpsCommands.Shell.class,
                 DbOpsCommands.Inspect.class,
                 DbOpsCommands.Backup.class,
@@ -72,6 +73,15 @@ final class DbCommand implements Runnable {
             return spec.commandLine().getOut();
         }
 
+        /** Schema changes go to the primary: a standby is read-only, and its schema follows the primary's. */
+        void refuseStandby() {
+            Settings.ResolvedUrl r = resolved();
+            if (io.yaptide.store.db.ReplicaRouting.isStandby(r.url())) {
+                throw new CliException(ExitCode.USAGE, "the database " + r.url() + " is a standby (pg_is_in_recovery() is true,"
+                        + " read-only): run this against the primary, or give a multi-host URL (it connects to the primary)");
+            }
+        }
+
         void printOutcome(String verb, Migrator.Outcome o) {
             o.notes().forEach(n -> out().println(n));
             if (!o.changed()) {
@@ -109,6 +119,7 @@ final class DbCommand implements Runnable {
 
         @Override
         public Integer call() {
+            refuseStandby();
             Migrator m = migrator();
             String goal = target == null ? Migrator.HEAD : target;
             Path backup = null;
@@ -173,6 +184,7 @@ final class DbCommand implements Runnable {
 
         @Override
         public Integer call() {
+            refuseStandby();
             printOutcome("downgrade", migrator().downgrade(target));
             return ExitCode.OK;
         }
@@ -185,6 +197,7 @@ final class DbCommand implements Runnable {
 
         @Override
         public Integer call() {
+            refuseStandby();
             Migrator.Outcome o = migrator().stamp(target);
             out().println("Stamped " + resolved().url() + " at " + o.to() + " (was " + o.from() + ")");
             return ExitCode.OK;

@@ -144,6 +144,9 @@ final class DbOpsCommands {
         public Integer call() {
             Settings.ResolvedUrl r = resolved();
             out().println(jdbc ? r.url().renderJdbc(showPassword) : r.url().render(showPassword));
+            // the standbys on a line of their own, after the primary's (scripts take the first line)
+            io.yaptide.store.config.ReplicaConfig.replicaUrl(env()).ifPresent(replica ->
+                    out().println("replica " + (jdbc ? replica.renderJdbc(showPassword) : replica.render(showPassword))));
             if (Main.globalOf(spec).verbosity() > 0) {
                 progress("(from " + r.source().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ")");
             }
@@ -215,6 +218,17 @@ final class DbOpsCommands {
             try {
                 Inspection.Report report = Inspection.read(url);
                 out.println("Database  " + url + "  (" + report.product() + ")");
+                if (url.isPostgres()) {
+                    io.yaptide.store.config.ReplicaConfig replicas = io.yaptide.store.config.ReplicaConfig.fromEnvironment(url, env());
+                    if (replicas.replicaUrl() != null) {
+                        out.println("Replica   " + replicas.replicaUrl());
+                    }
+                    if (replicas.enabled()) {
+                        out.println("Servers   " + io.yaptide.store.db.ReplicaRouting.survey(replicas).stream()
+                                .map(st -> st.server() + " " + st.role().name().toLowerCase(java.util.Locale.ROOT))
+                                .collect(java.util.stream.Collectors.joining(", ")) + "  (details: db replicas)");
+                    }
+                }
                 Optional<RecordedRevision> rev = report.revision();
                 String head = Migrator.headId();
                 if (rev.isEmpty()) {
@@ -276,16 +290,45 @@ final class DbOpsCommands {
         @Option(names = "--portable", description = "Write our engine-neutral dump (restores into PostgreSQL or SQLite).")
         boolean portable;
 
+        @Option(names = "--from-standby", description = "Dump from a standby of the configured URLs (within the lag bound) "
+                + "instead of the primary: docs/replica.md.")
+        boolean fromStandby;
+
         @Override
         public Integer call() {
-            requireReachable();
-            Backups.Result r = takeBackup(resolved(), env(), file, portable ? Backups.Mode.PORTABLE : Backups.Mode.AUTO, this::progress);
+            Settings.ResolvedUrl source = fromStandby ? standby() : resolved();
+            if (!fromStandby) {
+                requireReachable();
+            }
+            Backups.Result r = takeBackup(source, env(), file, portable ? Backups.Mode.PORTABLE : Backups.Mode.AUTO, this::progress);
             out().println("Backup written to " + r.file() + " (" + r.manifest().format().name().toLowerCase(java.util.Locale.ROOT)
                     + ", " + humanBytes(r.manifest().bytes()) + ", " + r.manifest().totalRows() + " rows in "
                     + r.manifest().rows().size() + " tables, verified; manifest " + BackupManifest.sidecarOf(r.file()) + ")");
             return ExitCode.OK;
         }
 
+        /** The first standby in use (up, within the lag bound), as the URL to dump from. */
+        private Settings.ResolvedUrl standby() {
+            DatabaseUrl primary = url();
+            if (!primary.isPostgres()) {
+                throw new CliException(ExitCode.USAGE, "--from-standby: the database " + primary + " is SQLite, which has no standbys");
+            }
+            io.yaptide.store.config.ReplicaConfig replicas = io.yaptide.store.config.ReplicaConfig.fromEnvironment(primary, env());
+            if (!replicas.enabled()) {
+                throw new CliException(ExitCode.USAGE, "--from-standby: no standby configured; give a multi-host URL or "
+                        + io.yaptide.store.config.ReplicaConfig.ENV_REPLICA_URL + " (docs/replica.md)");
+            }
+            var servers = io.yaptide.store.db.ReplicaRouting.survey(replicas);
+            for (int i = 0; i < servers.size(); i++) {
+                if (servers.get(i).role() == io.yaptide.store.db.ReplicaRouting.Role.STANDBY && servers.get(i).inUse()) {
+                    progress("taking the backup from the standby " + servers.get(i).server() + " (lag "
+                            + servers.get(i).lagBytes() + " bytes, " + servers.get(i).lagSeconds() + " s)");
+                    return new Settings.ResolvedUrl(replicas.servers().get(i), resolved().source());
+                }
+            }
+            throw new CliException(ExitCode.UNAVAILABLE, "--from-standby: no standby is up and within "
+                    + replicas.maxLag().toMillis() / 1000.0 + " s of the primary: " + servers + "; back up the primary (without --from-standby)");
+        }
     }
 
     @Command(name = "restore", description = {

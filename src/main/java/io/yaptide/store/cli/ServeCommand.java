@@ -2,7 +2,9 @@ package io.yaptide.store.cli;
 
 import io.yaptide.store.config.OpsConfig;
 import io.yaptide.store.config.Settings;
+import io.yaptide.store.config.ReplicaConfig;
 import io.yaptide.store.db.Database;
+import io.yaptide.store.db.ReplicaRouting;
 import io.yaptide.store.dispatch.Dispatcher;
 import io.yaptide.store.dispatch.DummySimulator;
 import io.yaptide.store.dispatch.ExternalWorkers;
@@ -61,9 +63,12 @@ public final class ServeCommand implements Callable<Integer> {
         KeycloakSettings keycloak = KeycloakSettings.fromEnvironment(GlobalOptions.environment);
         Settings.ResolvedUrl resolved = global.resolvedUrl();
         Database db = Database.open(resolved.url());
+        ReplicaRouting replicas = null;
         YaptideServer server;
         try {
             prepareSchema(db, resolved, out);
+            ReplicaConfig replicaConfig = ReplicaConfig.fromEnvironment(resolved.url(), GlobalOptions.environment);
+            replicas = replicaConfig.enabled() ? ReplicaRouting.start(db, replicaConfig) : null;
             if (config.secretGenerated()) {
                 LOG.warn("{} is not set: using a random secret for this run; logins end when the service restarts",
                         HttpConfig.ENV_JWT_SECRET);
@@ -72,12 +77,18 @@ public final class ServeCommand implements Callable<Integer> {
                 LOG.info("Keycloak login off: {}", keycloak.realm().notConfigured());
             }
             Optional<CeleryConfig> celery = CeleryConfig.fromEnvironment(GlobalOptions.environment);
-            server = YaptideServer.start(db, config, ops, keycloak, url -> dispatcher(url, config.dummy(), db, celery));
+            server = YaptideServer.start(db, replicas, config, ops, keycloak, url -> dispatcher(url, config.dummy(), db, celery));
         } catch (RuntimeException e) {
+            if (replicas != null) {
+                replicas.close();
+            }
             db.close();
             throw e;
         }
-        out.println("Serving the Yaptide API on " + server.baseUrl() + " (database " + resolved.url() + ")"
+        ReplicaRouting routing = replicas;
+        out.println("Serving the Yaptide API on " + server.baseUrl() + " (database " + resolved.url()
+                + (routing == null ? "" : ", reads also from the standbys among " + routing.config().servers().stream()
+                        .map(u -> u.hosts().get(0).toString()).collect(Collectors.joining(", "))) + ")"
                 + (config.corsOrigins().isEmpty() ? "" : ", CORS for " + String.join(", ", config.corsOrigins()))
                 + (server.metricsPort() < 0 ? "" : ", metrics on port " + server.metricsPort()));
         out.flush();
@@ -85,6 +96,9 @@ public final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping: finishing requests in flight");
             server.close();
+            if (routing != null) {
+                routing.close();
+            }
             db.close();
             LOG.info("stopped");
             stopped.countDown();

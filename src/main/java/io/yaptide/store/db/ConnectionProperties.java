@@ -20,6 +20,12 @@ public final class ConnectionProperties {
     /** The timeout of the whole login (connect, TLS, authentication), in seconds. */
     static final String PG_LOGIN_TIMEOUT = "loginTimeout";
     static final String PG_APPLICATION_NAME = "ApplicationName";
+    /** How long a statement's answer may take to arrive, in seconds (0: no limit); only the standby watcher sets it. */
+    static final String PG_SOCKET_TIMEOUT = "socketTimeout";
+    /** Connect and login timeouts of a standby's connections, in seconds: a standby that hangs is skipped. */
+    static final int STANDBY_CONNECT_TIMEOUT_SECONDS = 1;
+    static final int STANDBY_LOGIN_TIMEOUT_SECONDS = 2;
+    static final int STANDBY_WATCH_SOCKET_TIMEOUT_SECONDS = 2;
     /**
      * Batched inserts become multi-row inserts: the stores' result ingestion depends on it for its
      * speed. Only for the stores (SERVICE, ADMIN): a rewritten batch reports SUCCESS_NO_INFO instead
@@ -67,6 +73,13 @@ public final class ConnectionProperties {
         p.setProperty(PG_LOGIN_TIMEOUT, String.valueOf(CONNECT_TIMEOUT_SECONDS));
         p.setProperty(PG_APPLICATION_NAME, purpose.applicationName());
         p.setProperty(PG_LOG_SERVER_ERROR_DETAIL, "false");
+        if (purpose == ConnectionPurpose.STANDBY_READS || purpose == ConnectionPurpose.STANDBY_WATCH) {
+            p.setProperty(PG_CONNECT_TIMEOUT, String.valueOf(STANDBY_CONNECT_TIMEOUT_SECONDS));
+            p.setProperty(PG_LOGIN_TIMEOUT, String.valueOf(STANDBY_LOGIN_TIMEOUT_SECONDS));
+        }
+        if (purpose == ConnectionPurpose.STANDBY_WATCH) {
+            p.setProperty(PG_SOCKET_TIMEOUT, String.valueOf(STANDBY_WATCH_SOCKET_TIMEOUT_SECONDS));
+        }
         if (runsStores(purpose)) {
             p.setProperty(PG_REWRITE_BATCHED_INSERTS, "true");
         }

@@ -32,7 +32,18 @@ public enum ConnectionPurpose {
      * a scratch database ({@code db check}, {@code db rehearse}): {@code CREATE DATABASE} cannot run
      * in a transaction, and nothing else runs on it.
      */
-    SCRATCH("yaptide-store-ops");
+    SCRATCH("yaptide-store-ops"),
+    /**
+     * A standby's read-only pool (users' reads, docs/replica.md). It fails fast: a standby that
+     * does not answer within a second or two is skipped and the read goes to the primary, so its
+     * connect and login timeouts are short.
+     */
+    STANDBY_READS(ReplicaRouting.STANDBY_APPLICATION_NAME),
+    /**
+     * The watcher's connection to each server of a multi-host URL (its role and lag). Short timeouts
+     * and a socket timeout as well: a server that hangs must not stop the watcher looking at the others.
+     */
+    STANDBY_WATCH(ReplicaRouting.WATCH_APPLICATION_NAME);
 
     private final String applicationName;
 

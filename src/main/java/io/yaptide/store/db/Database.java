@@ -83,6 +83,15 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * The primary's database with connections from another source: {@link ReplicaRouting}'s, which
+     * hands out the primary's pool except inside a standby-reads scope. Closing it closes nothing; the
+     * routing and the primary are closed by their owner.
+     */
+    static Database over(Database primary, DataSource connections) {
+        return new Database(primary.url, connections, () -> { }, null);
+    }
+
     /** Opens a pool with the default size. */
     public static Database open(DatabaseUrl url) {
         return open(url, url.isPostgres() ? DEFAULT_POSTGRES_POOL_SIZE : DEFAULT_SQLITE_POOL_SIZE);

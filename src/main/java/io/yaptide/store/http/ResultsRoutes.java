@@ -65,7 +65,7 @@ final class ResultsRoutes {
 
     void register(Javalin app) {
         app.post("/results", this::store);
-        app.get("/results", this::read);
+        app.get("/results", ctx -> StandbyReads.run(ctx, this::read));
     }
 
     // ---- workers ----------------------------------------------------------------------------------

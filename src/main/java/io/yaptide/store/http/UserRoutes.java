@@ -46,7 +46,7 @@ final class UserRoutes {
     }
 
     void register(Javalin app) {
-        app.get("/user/simulations", this::list);
+        app.get("/user/simulations", ctx -> StandbyReads.run(ctx, this::list));
         app.delete("/user/simulations", this::delete);
         app.get("/user/clusters", this::clusters);
         app.get("/clusters", this::clusters); // the original's path for the same resource

@@ -7,6 +7,7 @@ import io.yaptide.store.clusters.ClusterStore;
 import io.yaptide.store.config.OpsConfig;
 import io.yaptide.store.db.Database;
 import io.yaptide.store.db.InvalidDataException;
+import io.yaptide.store.db.ReplicaRouting;
 import io.yaptide.store.db.SqlErrors;
 import io.yaptide.store.db.StoreException;
 import io.yaptide.store.dispatch.Dispatcher;
@@ -58,13 +59,26 @@ public final class YaptideServer implements AutoCloseable {
      */
     public static YaptideServer start(Database db, HttpConfig config, OpsConfig ops, KeycloakSettings keycloak,
                                       Function<URI, Dispatcher> dispatcherFactory) {
+        return start(db, null, config, ops, keycloak, dispatcherFactory);
+    }
+
+    /**
+     * The composition root: every store, route and check the service runs, on the given settings.
+     *
+     * @param replicas null, or the standbys that may serve users' reads (docs/replica.md): the stores of
+     *                 what users read then run on its routed database; users (authentication) stay on the primary
+     */
+    public static YaptideServer start(Database db, ReplicaRouting replicas, HttpConfig config, OpsConfig ops,
+                                      KeycloakSettings keycloak, Function<URI, Dispatcher> dispatcherFactory) {
+        Database reads = replicas == null ? db : replicas.database();
         UserStore users = new UserStore(db, keycloak.keyCipher());
-        SimulationStore simulations = new SimulationStore(db);
-        TaskStore tasks = new TaskStore(db);
+        SimulationStore simulations = new SimulationStore(reads);
+        TaskStore tasks = new TaskStore(reads);
         ClusterStore clusters = new ClusterStore(db);
-        ResultStore results = new ResultStore(db);
-        Authenticator auth = new Authenticator(
-                new Tokens(config.jwtSecret(), config.accessTokenTtl(), config.refreshTokenTtl(), Clock.systemUTC()), users);
+        ResultStore results = new ResultStore(reads);
+        Tokens tokens = new Tokens(config.jwtSecret(), config.accessTokenTtl(), config.refreshTokenTtl(), Clock.systemUTC());
+        Authenticator auth = new Authenticator(tokens, users);
+        StandbyReads standbyReads = replicas == null ? null : new StandbyReads(replicas, tokens);
         // Routes need the dispatcher, which needs the port, known only after the start: routes get it
         // through this holder, filled right after the start (a submission in between waits for it).
         DispatcherHolder holder = new DispatcherHolder();
@@ -90,6 +104,10 @@ public final class YaptideServer implements AutoCloseable {
         app.before(bodies::check);
         app.after(bodies::release);
         app.before(TextRules::checkRequest);
+        if (standbyReads != null) {
+            app.before(ctx -> ctx.attribute(StandbyReads.ATTRIBUTE, standbyReads));
+            app.after(standbyReads::afterRequest);
+        }
         app.before(new CrossSiteGuard(Set.copyOf(config.corsOrigins()))::check);
         app.options("/", cors::preflight);
         app.options("/*", cors::preflight);

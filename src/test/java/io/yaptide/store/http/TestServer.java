@@ -74,6 +74,18 @@ final class TestServer implements AutoCloseable {
                 url -> ServeCommand.dispatcher(url, config.dummy(), db.database(), Optional.of(celery))));
     }
 
+    /** With users' reads served by the standbys of {@code replicas} where they may be (docs/replica.md). */
+    static TestServer start(TestDatabase db, io.yaptide.store.db.ReplicaRouting replicas) {
+        return new TestServer(db, startOn(db.database(), replicas));
+    }
+
+    /** On a database of the test's own making (a throw-away primary and standby), reads routed by {@code replicas}. */
+    static YaptideServer startOn(io.yaptide.store.db.Database database, io.yaptide.store.db.ReplicaRouting replicas) {
+        HttpConfig config = config(Duration.ofMinutes(10), Duration.ofHours(2), List.of());
+        return YaptideServer.start(database, replicas, config, io.yaptide.store.config.OpsConfig.defaults(),
+                KeycloakSettings.none(), url -> ServeCommand.dispatcher(url, config.dummy(), database, Optional.empty()));
+    }
+
     URI url() {
         return server.baseUrl();
     }
