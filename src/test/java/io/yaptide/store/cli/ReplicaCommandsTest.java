@@ -61,6 +61,7 @@ class ReplicaCommandsTest {
     void dbUrlInspectAndConfigShowBothUrlsWithPasswordsMasked() {
         try (TestDatabase db = TestDatabases.migrated(Engine.POSTGRES)) {
             withReplica(LocalStandby.on(db.url()));
+            LocalStandby.waitForReplay(db.url()); // the standby shows "down" until it has the new database
             Cli.Result url = Cli.run(db.url(), "db", "url");
             assertThat(url.outLines()).containsExactly(db.url().toString(),
                     "replica postgresql://yaptide:***@127.0.0.1:5433/" + db.url().database());
