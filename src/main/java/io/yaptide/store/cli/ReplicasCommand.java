@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "replicas", description = {
         "Show each database server's role, a standby's lag (bytes, seconds) and whether the service uses it.",
         "Servers: the hosts of a multi-host URL (postgresql://u:p@h1:5432,h2:5433/db) and of $YAPTIDE_DATABASE_REPLICA_URL."})
-public final class ReplicasCommand implements Callable<Integer> {
+final class ReplicasCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 

@@ -7,7 +7,7 @@ import java.util.Properties;
  * Every JDBC connection property this project sets, each named once, and the set each
  * {@link ConnectionPurpose} gets. Nothing outside {@code db/} builds connection properties.
  */
-public final class ConnectionProperties {
+final class ConnectionProperties {
 
     /** How long connecting (the socket, and the whole login) may take before the database counts as unreachable. */
     public static final int CONNECT_TIMEOUT_SECONDS = 5;

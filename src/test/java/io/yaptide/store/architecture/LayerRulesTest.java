@@ -31,7 +31,7 @@ class LayerRulesTest {
                 .layer("Base").definedBy("io.yaptide.store.config..", "io.yaptide.store.logging..")
                 .layer("Db").definedBy("io.yaptide.store.db..")
                 .layer("Stores").definedBy("io.yaptide.store.users..", "io.yaptide.store.clusters..",
-                        "io.yaptide.store.simulations..", "io.yaptide.store.tasks..", "io.yaptide.store.results..",
+                        "io.yaptide.store.simulations..", "io.yaptide.store.tasks..", "io.yaptide.store.results..", "io.yaptide.store.outbox..",
                         "io.yaptide.store.keycloak..")
                 .layer("Migrations").definedBy("io.yaptide.store.migrate..", "io.yaptide.store.ops..")
                 .layer("Dispatch").definedBy("io.yaptide.store.dispatch..")
