@@ -19,11 +19,17 @@ final class HttpBench implements AutoCloseable {
     private final Tokens tokens;
 
     HttpBench(BenchContext ctx) {
+        this(ctx, null);
+    }
+
+    /** With users' reads routed to the standbys of {@code replicas} (null: all on the primary). */
+    HttpBench(BenchContext ctx, io.yaptide.store.db.ReplicaRouting replicas) {
         byte[] secret = new byte[64];
         new SecureRandom().nextBytes(secret);
         HttpConfig config = new HttpConfig("127.0.0.1", 0, secret, true, List.of(), HttpConfig.DEFAULT_MAX_BODY_BYTES,
                 Duration.ofHours(1), Duration.ofHours(2), new HttpConfig.DummyConfig(1, Duration.ZERO, 1, null));
-        this.server = YaptideServer.start(ctx.db(), config, url -> new ExternalWorkers());
+        this.server = YaptideServer.start(ctx.db(), replicas, config, io.yaptide.store.config.OpsConfig.defaults(),
+                io.yaptide.store.keycloak.KeycloakSettings.none(), url -> new ExternalWorkers());
         this.tokens = new Tokens(secret, Duration.ofHours(1), Duration.ofHours(2), Clock.systemUTC());
     }
 

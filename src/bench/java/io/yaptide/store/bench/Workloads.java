@@ -23,9 +23,14 @@ public final class Workloads {
         register("read_pages_json", new ReadPages(true), true, "all pages of those results, decoded (MB/s of JSON)");
         register("read_pages_raw", new ReadPages(false), true, "all pages of those results, as stored gzip (MB/s of JSON)");
         register("http_task_updates", new HttpTaskUpdates(), true, "POST /tasks over loopback, 8 workers with their own keys (updates/s, p99 ms)");
+        register("http_task_updates_realistic", new HttpTaskUpdatesRealistic(), false, "POST /tasks RUNNING reports over one 1,000-task job, 8 connections, vs a one-row UPDATE ceiling (requests/s, p99 ms, ratio)");
         register("http_results_get", new HttpResultsGet(), true, "GET /results of the fixture: stored gzip vs decompress-and-reserialize (MB/s)");
+        register("list_simulations_1m", new ListSimulations1m(), false, "simulation list, job status and list-simulations --user with 1,000,000 simulations and 10,000,000 tasks (p99 ms; builds its database once)");
+        register("cli_startup", new CliStartup(), true, "bin/yaptide list-users as new processes vs an empty JVM"
+                + " (and the original's list-users with YAPTIDE_ORIGINAL_ADMIN): medians, ms and ratios");
         register("ingest_1gb", new Ingest1gb(), false, "POST /results of ~1 GB to the service at -Xmx256m, read back plain and gzip (MB/s, heap MB)");
         register("results_get", new ResultsGet(), false, "GET /results of the fixture, plain and gzip; beside the original's with BENCH_ORIGINAL_URL (MB/s)");
+        register("replica_mixed", new ReplicaMixed(), false, "workers' POST /tasks and users' GET /results, /user/simulations with a standby (YAPTIDE_DATABASE_REPLICA_URL) and without: standby share of reads, reads/s, updates/s");
         register("gzip_levels", new GzipLevels(), false, "gzip levels 1-9 on the fixture's pages: speed and ratio (no database)");
     }
 

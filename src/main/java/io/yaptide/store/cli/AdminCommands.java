@@ -56,19 +56,20 @@ final class AdminCommands {
 
         @Override
         public final Integer call() {
-            output = new AdminOutput(spec.commandLine().getOut(), json);
-            GlobalOptions global = Main.globalOf(spec);
+            return execute(Main.globalOf(spec), spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
+
+        /** Runs the command with these options and writers, as picocli's call does (also {@link QuickListUsers}). */
+        final Integer execute(GlobalOptions global, PrintWriter stdout, PrintWriter err) {
+            output = new AdminOutput(stdout, json);
             if (global.verbosity() > 1) {
-                PrintWriter err = spec.commandLine().getErr();
                 err.println("Connecting to URL: " + global.resolvedUrl().url());
                 err.flush();
             }
             // One connection is all a command needs; starting a pool costs more than the command takes.
-            try (Database db = Database.openSingleConnection(global.resolvedUrl().url())) {
+            // a store's refusal (an empty name...: StoreException.Invalid) ends as a usage error in Main.handle
+            try (Database db = EarlyConnection.take(global.resolvedUrl().url())) {
                 run(db);
-            } catch (IllegalArgumentException invalid) {
-                // the stores reject bad values (an empty name...) before touching the data
-                throw new CliException(ExitCode.USAGE, invalid.getMessage());
             }
             return ExitCode.OK;
         }
@@ -221,7 +222,7 @@ final class AdminCommands {
             }
             out().line("User: " + name + " exists");
             long id = user.get().id();
-            io.yaptide.store.users.OwnedData owned = users.ownedData(id);
+            io.yaptide.store.simulations.CascadeCounts owned = new SimulationStore(db).cascadeOfUser(id);
             if (!owned.isEmpty()) {
                 String what = owned.simulations() + " simulation(s) with " + owned.tasks() + " task(s), "
                         + owned.inputs() + " input(s), " + owned.estimators() + " estimator(s), " + owned.pages()
@@ -290,9 +291,14 @@ final class AdminCommands {
         void run(Database db) {
             Filter f = new Filter(new UserStore(db), user, authProvider, out());
             boolean zoneAware = db.isPostgres();
-            List<Simulation> sims = new SimulationStore(db).list(Optional.empty()).stream()
-                    .filter(s -> !f.filtered(user, authProvider) || (s.userId() != null && f.users.containsKey(s.userId())))
-                    .toList();
+            SimulationStore store = new SimulationStore(db);
+            // --user reads only that user's simulations (by index), not the whole table
+            List<Simulation> sims = f.byUser
+                    ? f.users.keySet().stream().flatMap(id -> store.list(Optional.of(id)).stream())
+                            .sorted(java.util.Comparator.comparingLong(Simulation::id)).toList()
+                    : store.list(Optional.empty()).stream()
+                            .filter(s -> !f.filtered(user, authProvider) || (s.userId() != null && f.users.containsKey(s.userId())))
+                            .toList();
             out().line(sims.size() + " simulations in DB:");
             List<Map<String, Object>> doc = new ArrayList<>();
             for (Simulation s : sims) {

@@ -1,7 +1,7 @@
 package io.yaptide.store.cli;
 
 /** A command ends with this message and exit code; no stack trace is shown. */
-public class CliException extends RuntimeException {
+class CliException extends RuntimeException {
     private final int exitCode;
 
     public CliException(int exitCode, String message) {

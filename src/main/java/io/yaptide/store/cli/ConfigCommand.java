@@ -46,6 +46,7 @@ final class ConfigCommand implements Callable<Integer> {
 
     /** Variables that are settings; anything else starting with YAPTIDE_ is reported as unknown. */
     static final Set<String> KNOWN = Set.of(Settings.ENV_DATABASE_URL, Settings.ENV_FLASK_DATABASE_URI, Settings.ENV_DATA_DIR,
+            io.yaptide.store.config.ReplicaConfig.ENV_REPLICA_URL, io.yaptide.store.config.ReplicaConfig.ENV_MAX_LAG_SECONDS,
             "YAPTIDE_BACKUP_DIR", HttpConfig.ENV_JWT_SECRET, HttpConfig.ENV_CORS_ORIGINS, HttpConfig.ENV_MAX_BODY_BYTES,
             HttpConfig.ENV_MAX_RESULTS_BODY_BYTES,
             HttpConfig.ENV_ACCESS_TOKEN_SECONDS, HttpConfig.ENV_REFRESH_TOKEN_SECONDS, HttpConfig.ENV_DUMMY_THREADS,
@@ -93,6 +94,15 @@ final class ConfigCommand implements Callable<Integer> {
             case FLASK_SQLALCHEMY_DATABASE_URI -> "variable " + Settings.ENV_FLASK_DATABASE_URI;
             case EMBEDDED_DEFAULT -> "default (the embedded SQLite file)";
         }));
+        // the standbys (docs/replica.md): the separate URL, and the servers of both URLs the service watches
+        io.yaptide.store.config.ReplicaConfig replicas = io.yaptide.store.config.ReplicaConfig.fromEnvironment(db.url(), env);
+        out.add(new Entry("replica URL", replicas.replicaUrl() == null ? "(none)" : replicas.replicaUrl().toString(),
+                source(env, io.yaptide.store.config.ReplicaConfig.ENV_REPLICA_URL)));
+        out.add(new Entry("database servers", replicas.enabled() ? replicas.servers().stream().map(u -> u.hosts().get(0).toString())
+                .collect(java.util.stream.Collectors.joining(", ")) + " (roles: bin/yaptide db replicas)" : "one (no standby)",
+                "the hosts of both URLs"));
+        out.add(new Entry(io.yaptide.store.config.ReplicaConfig.ENV_MAX_LAG_SECONDS, replicas.maxLag().toMillis() / 1000.0 + "",
+                source(env, io.yaptide.store.config.ReplicaConfig.ENV_MAX_LAG_SECONDS)));
         out.add(variable(env, Settings.ENV_DATA_DIR, Settings.DEFAULT_DATA_DIR));
         out.add(variable(env, "YAPTIDE_BACKUP_DIR", DbOpsCommands.backupDir(env).toString()));
         out.add(new Entry("serve --host", http.host(), hostOption == null ? "default" : "flag --host"));

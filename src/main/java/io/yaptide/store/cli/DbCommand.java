@@ -6,11 +6,8 @@ import io.yaptide.store.migrate.Migrator;
 import io.yaptide.store.migrate.Revision;
 import io.yaptide.store.ops.AppTables;
 import io.yaptide.store.ops.Backups;
-import io.yaptide.store.ops.Connections;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -31,6 +28,7 @@ import picocli.CommandLine.Spec;
                 SchemaCommands.Check.class,
                 SchemaCommands.Diagram.class,
                 DbOpsCommands.Url.class,
+                ReplicasCommand.class,
                 DbOpsCommands.Shell.class,
                 DbOpsCommands.Inspect.class,
                 DbOpsCommands.Backup.class,
@@ -41,7 +39,7 @@ import picocli.CommandLine.Spec;
                 DbOpsCommands.RewritePayloads.class,
                 PgadminServersCommand.class,
         })
-public final class DbCommand implements Runnable {
+final class DbCommand implements Runnable {
 
     @Spec
     CommandSpec spec;
@@ -73,6 +71,15 @@ public final class DbCommand implements Runnable {
 
         PrintWriter out() {
             return spec.commandLine().getOut();
+        }
+
+        /** Schema changes go to the primary: a standby is read-only, and its schema follows the primary's. */
+        void refuseStandby() {
+            Settings.ResolvedUrl r = resolved();
+            if (io.yaptide.store.db.ReplicaRouting.isStandby(r.url())) {
+                throw new CliException(ExitCode.USAGE, "the database " + r.url() + " is a standby (pg_is_in_recovery() is true,"
+                        + " read-only): run this against the primary, or give a multi-host URL (it connects to the primary)");
+            }
         }
 
         void printOutcome(String verb, Migrator.Outcome o) {
@@ -112,6 +119,7 @@ public final class DbCommand implements Runnable {
 
         @Override
         public Integer call() {
+            refuseStandby();
             Migrator m = migrator();
             String goal = target == null ? Migrator.HEAD : target;
             Path backup = null;
@@ -135,11 +143,11 @@ public final class DbCommand implements Runnable {
                     printOutcome("upgrade", m.upgrade(goal));
                 } catch (MigrationException e) {
                     String still;
-                    try (Connection c = Connections.open(resolved().url())) {
+                    try {
                         // ours, or the original's alembic_version on a database not adopted yet
-                        still = io.yaptide.store.ops.RecordedRevision.read(c).map(io.yaptide.store.ops.RecordedRevision::label)
-                                .orElse(Migrator.BASE);
-                    } catch (SQLException | RuntimeException unreadable) {
+                        still = io.yaptide.store.ops.RecordedRevision.read(resolved().url())
+                                .map(io.yaptide.store.ops.RecordedRevision::label).orElse(Migrator.BASE);
+                    } catch (RuntimeException unreadable) {
                         still = "unknown (" + unreadable.getMessage() + ")";
                     }
                     throw new CliException(ExitCode.MIGRATION, e.getMessage() + "\nThe database is still at revision "
@@ -165,11 +173,7 @@ public final class DbCommand implements Runnable {
         }
 
         private boolean hasTables() {
-            try (Connection c = Connections.open(resolved().url())) {
-                return AppTables.countAnyTables(c, resolved().url().isPostgres()) > 0;
-            } catch (SQLException e) {
-                return true;
-            }
+            return AppTables.anyTables(resolved().url());
         }
     }
 
@@ -180,6 +184,7 @@ public final class DbCommand implements Runnable {
 
         @Override
         public Integer call() {
+            refuseStandby();
             printOutcome("downgrade", migrator().downgrade(target));
             return ExitCode.OK;
         }
@@ -192,6 +197,7 @@ public final class DbCommand implements Runnable {
 
         @Override
         public Integer call() {
+            refuseStandby();
             Migrator.Outcome o = migrator().stamp(target);
             out().println("Stamped " + resolved().url() + " at " + o.to() + " (was " + o.from() + ")");
             return ExitCode.OK;

@@ -4,23 +4,20 @@ import io.yaptide.store.config.DatabaseUrl;
 import io.yaptide.store.config.Settings;
 import io.yaptide.store.db.Database;
 import io.yaptide.store.migrate.Migrator;
-import io.yaptide.store.ops.AppTables;
 import io.yaptide.store.ops.BackupManifest;
 import io.yaptide.store.ops.Backups;
 import io.yaptide.store.ops.ChangelogScaffold;
-import io.yaptide.store.ops.Connections;
+import io.yaptide.store.ops.DispatchView;
 import io.yaptide.store.ops.ExternalTool;
+import io.yaptide.store.ops.Inspection;
 import io.yaptide.store.ops.OpsException;
 import io.yaptide.store.ops.RecordedRevision;
 import io.yaptide.store.ops.Rehearsal;
 import io.yaptide.store.ops.Restores;
-import io.yaptide.store.ops.TableStats;
 import io.yaptide.store.results.PayloadRewrite;
 import io.yaptide.store.simulations.Retention;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -99,9 +96,9 @@ final class DbOpsCommands {
                                      Backups.Mode mode, java.util.function.Consumer<String> progress) {
         DatabaseUrl url = resolved.url();
         String revision;
-        try (Connection c = Connections.open(url)) {
-            revision = RecordedRevision.read(c).map(RecordedRevision::id).orElse(null);
-        } catch (SQLException e) {
+        try {
+            revision = RecordedRevision.read(url).map(RecordedRevision::id).orElse(null);
+        } catch (OpsException e) {
             throw new CliException(ExitCode.UNAVAILABLE, "cannot read " + url + ": " + e.getMessage());
         }
         Path target = file != null ? file : Backups.defaultFile(backupDir(env), url, revision, mode, env);
@@ -147,6 +144,9 @@ final class DbOpsCommands {
         public Integer call() {
             Settings.ResolvedUrl r = resolved();
             out().println(jdbc ? r.url().renderJdbc(showPassword) : r.url().render(showPassword));
+            // the standbys on a line of their own, after the primary's (scripts take the first line)
+            io.yaptide.store.config.ReplicaConfig.replicaUrl(env()).ifPresent(replica ->
+                    out().println("replica " + (jdbc ? replica.renderJdbc(showPassword) : replica.render(showPassword))));
             if (Main.globalOf(spec).verbosity() > 0) {
                 progress("(from " + r.source().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ")");
             }
@@ -215,10 +215,21 @@ final class DbOpsCommands {
             requireReachable();
             DatabaseUrl url = url();
             PrintWriter out = out();
-            try (Connection c = Connections.open(url)) {
-                var md = c.getMetaData();
-                out.println("Database  " + url + "  (" + md.getDatabaseProductName() + " " + md.getDatabaseProductVersion() + ")");
-                Optional<RecordedRevision> rev = RecordedRevision.read(c);
+            try {
+                Inspection.Report report = Inspection.read(url);
+                out.println("Database  " + url + "  (" + report.product() + ")");
+                if (url.isPostgres()) {
+                    io.yaptide.store.config.ReplicaConfig replicas = io.yaptide.store.config.ReplicaConfig.fromEnvironment(url, env());
+                    if (replicas.replicaUrl() != null) {
+                        out.println("Replica   " + replicas.replicaUrl());
+                    }
+                    if (replicas.enabled()) {
+                        out.println("Servers   " + io.yaptide.store.db.ReplicaRouting.survey(replicas).stream()
+                                .map(st -> st.server() + " " + st.role().name().toLowerCase(java.util.Locale.ROOT))
+                                .collect(java.util.stream.Collectors.joining(", ")) + "  (details: db replicas)");
+                    }
+                }
+                Optional<RecordedRevision> rev = report.revision();
                 String head = Migrator.headId();
                 if (rev.isEmpty()) {
                     out.println("Revision  base (no revision applied)");
@@ -244,22 +255,21 @@ final class DbOpsCommands {
                 out.printf("%-18s %10s %10s%n", "Table", "Rows", "Size");
                 long rows = 0;
                 long bytes = 0;
-                for (String t : AppTables.present(c)) {
-                    long n = TableStats.count(c, t);
-                    long size = TableStats.sizeBytes(c, t, url.isPostgres());
+                for (Inspection.TableRow t : report.tables()) {
+                    long n = t.rows();
+                    long size = t.bytes();
                     rows += n;
                     bytes += Math.max(0, size);
-                    out.printf("%-18s %10d %10s%n", t, n, humanBytes(size));
+                    out.printf("%-18s %10d %10s%n", t.table(), n, humanBytes(size));
                 }
                 out.printf("%-18s %10d %10s%n", "total", rows, humanBytes(bytes));
-                if (AppTables.exists(c, io.yaptide.store.dispatch.celery.DispatchView.TABLE)) {
+                if (report.dispatch().isPresent()) {
                     // the Celery dispatch outbox (docs/celery.md): jobs not yet in Redis, or not yet ended
-                    var dispatch = io.yaptide.store.dispatch.celery.DispatchView.read(c, false);
                     out.println();
-                    out.println("Dispatch  " + io.yaptide.store.dispatch.celery.DispatchView.summary(dispatch)
+                    out.println("Dispatch  " + DispatchView.summary(report.dispatch().get())
                             + "  (bin/yaptide list-dispatch)");
                 }
-            } catch (SQLException e) {
+            } catch (OpsException e) {
                 throw new CliException(ExitCode.UNAVAILABLE, "cannot inspect " + url + ": " + e.getMessage());
             }
             return ExitCode.OK;
@@ -280,16 +290,45 @@ final class DbOpsCommands {
         @Option(names = "--portable", description = "Write our engine-neutral dump (restores into PostgreSQL or SQLite).")
         boolean portable;
 
+        @Option(names = "--from-standby", description = "Dump from a standby of the configured URLs (within the lag bound) "
+                + "instead of the primary: docs/replica.md.")
+        boolean fromStandby;
+
         @Override
         public Integer call() {
-            requireReachable();
-            Backups.Result r = takeBackup(resolved(), env(), file, portable ? Backups.Mode.PORTABLE : Backups.Mode.AUTO, this::progress);
+            Settings.ResolvedUrl source = fromStandby ? standby() : resolved();
+            if (!fromStandby) {
+                requireReachable();
+            }
+            Backups.Result r = takeBackup(source, env(), file, portable ? Backups.Mode.PORTABLE : Backups.Mode.AUTO, this::progress);
             out().println("Backup written to " + r.file() + " (" + r.manifest().format().name().toLowerCase(java.util.Locale.ROOT)
                     + ", " + humanBytes(r.manifest().bytes()) + ", " + r.manifest().totalRows() + " rows in "
                     + r.manifest().rows().size() + " tables, verified; manifest " + BackupManifest.sidecarOf(r.file()) + ")");
             return ExitCode.OK;
         }
 
+        /** The first standby in use (up, within the lag bound), as the URL to dump from. */
+        private Settings.ResolvedUrl standby() {
+            DatabaseUrl primary = url();
+            if (!primary.isPostgres()) {
+                throw new CliException(ExitCode.USAGE, "--from-standby: the database " + primary + " is SQLite, which has no standbys");
+            }
+            io.yaptide.store.config.ReplicaConfig replicas = io.yaptide.store.config.ReplicaConfig.fromEnvironment(primary, env());
+            if (!replicas.enabled()) {
+                throw new CliException(ExitCode.USAGE, "--from-standby: no standby configured; give a multi-host URL or "
+                        + io.yaptide.store.config.ReplicaConfig.ENV_REPLICA_URL + " (docs/replica.md)");
+            }
+            var servers = io.yaptide.store.db.ReplicaRouting.survey(replicas);
+            for (int i = 0; i < servers.size(); i++) {
+                if (servers.get(i).role() == io.yaptide.store.db.ReplicaRouting.Role.STANDBY && servers.get(i).inUse()) {
+                    progress("taking the backup from the standby " + servers.get(i).server() + " (lag "
+                            + servers.get(i).lagBytes() + " bytes, " + servers.get(i).lagSeconds() + " s)");
+                    return new Settings.ResolvedUrl(replicas.servers().get(i), resolved().source());
+                }
+            }
+            throw new CliException(ExitCode.UNAVAILABLE, "--from-standby: no standby is up and within "
+                    + replicas.maxLag().toMillis() / 1000.0 + " s of the primary: " + servers + "; back up the primary (without --from-standby)");
+        }
     }
 
     @Command(name = "restore", description = {
@@ -402,7 +441,7 @@ final class DbOpsCommands {
             }
         }
 
-        static String describe(Retention.Counts c) {
+        static String describe(io.yaptide.store.simulations.CascadeCounts c) {
             return c.simulations() + " simulations, " + c.tasks() + " tasks, " + c.inputs() + " inputs, "
                     + c.estimators() + " estimators, " + c.pages() + " result pages, " + c.logfiles() + " log files";
         }
@@ -420,7 +459,7 @@ final class DbOpsCommands {
                             + " (finished before " + cutoff + "; dry run, nothing removed)");
                     return ExitCode.OK;
                 }
-                Retention.Counts total = retention.deleteFinishedBefore(cutoff, batchSize,
+                io.yaptide.store.simulations.CascadeCounts total = retention.deleteFinishedBefore(cutoff, batchSize,
                         batch -> progress("  removed " + describe(batch)));
                 out().println("Removed " + describe(total) + " (finished before " + cutoff + ")");
                 return ExitCode.OK;

@@ -4,7 +4,7 @@ package io.yaptide.store.cli;
  * Exit codes of {@code bin/yaptide}, distinct per kind of failure so that scripts can tell them apart.
  * 1 and 2 keep the original admin script's meaning ("Aborted!" and a usage error).
  */
-public final class ExitCode {
+final class ExitCode {
     public static final int OK = 0;
     /** The command was refused: the thing exists already, does not exist, or would lose data. */
     public static final int ABORTED = 1;

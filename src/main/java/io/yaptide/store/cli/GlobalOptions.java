@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
  * Mixed into each command so that {@code yaptide list-users --db URL} and
  * {@code yaptide --db URL list-users} both work.
  */
-public final class GlobalOptions {
+final class GlobalOptions {
 
     @Option(names = "--db", paramLabel = "URL", scope = picocli.CommandLine.ScopeType.INHERIT,
             description = "Database URL (postgresql://user:pass@host:5432/db, sqlite:///file.db, jdbc:...). "

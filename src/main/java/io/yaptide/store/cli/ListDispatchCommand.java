@@ -1,11 +1,8 @@
 package io.yaptide.store.cli;
 
-import io.yaptide.store.dispatch.celery.DispatchView;
-import io.yaptide.store.ops.AppTables;
-import io.yaptide.store.ops.Connections;
+import io.yaptide.store.ops.DispatchView;
+import io.yaptide.store.ops.OpsException;
 import java.io.PrintWriter;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,11 +24,9 @@ final class ListDispatchCommand extends DbOpsCommands.Op {
         }
         requireReachable();
         PrintWriter out = out();
-        try (Connection c = Connections.open(url())) {
-            if (!AppTables.exists(c, DispatchView.TABLE)) {
-                throw new CliException(ExitCode.MIGRATION, "the database has no dispatch outbox; run 'bin/yaptide db upgrade'");
-            }
-            List<DispatchView.Row> rows = DispatchView.read(c, all);
+        try {
+            List<DispatchView.Row> rows = DispatchView.read(url(), all).orElseThrow(() -> new CliException(ExitCode.MIGRATION,
+                    "the database has no dispatch outbox; run 'bin/yaptide db upgrade'"));
             out.printf("%-8s %-9s %-15s %-8s %-8s %s%n", "SIM_ID", "DISPATCH", "JOB_STATE", "AGE", "ATTEMPTS", "JOB_ID / LAST_ERROR");
             for (DispatchView.Row r : rows) {
                 if (state != null && !state.equals(r.dispatch())) {
@@ -41,7 +36,7 @@ final class ListDispatchCommand extends DbOpsCommands.Op {
                         r.jobState() == null ? "(deleted)" : r.jobState(), DispatchView.age(r.age()), r.attempts(),
                         r.jobId() == null ? "" : r.jobId(), r.lastError() == null ? "" : "  " + oneLine(r.lastError()));
             }
-        } catch (SQLException e) {
+        } catch (OpsException e) {
             throw new CliException(ExitCode.UNAVAILABLE, "cannot read the dispatch outbox of " + url() + ": " + e.getMessage());
         }
         return ExitCode.OK;

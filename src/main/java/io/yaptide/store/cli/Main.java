@@ -1,7 +1,7 @@
 package io.yaptide.store.cli;
 
 import io.yaptide.store.config.ConfigException;
-import io.yaptide.store.db.DatabaseUnavailableException;
+import io.yaptide.store.db.StoreException;
 import io.yaptide.store.migrate.MigrationException;
 import java.io.PrintWriter;
 import java.util.Collections;
@@ -47,37 +47,55 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         quietLibraryLogging(args);
-        preloadForAdminCommands(args);
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        // the connection opened early loads the driver itself; else the driver loads on the side
+        if (!(isAdmin(commandName(args)) && EarlyConnection.start(args))) {
+            preloadForAdminCommands(args);
+        }
+        int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        EarlyConnection.discard();
+        System.exit(code);
     }
 
     /**
      * An admin command spends most of its life starting up: parsing the command line on one core
      * while the database driver and JDBI load on the other takes a good part of that off the clock.
      */
-    /** What list-users loads after the command line is parsed: the PostgreSQL driver's connection path and JDBI's statement path. */
+    /** What an admin command loads after the command line is parsed: the PostgreSQL driver's connection and statement path. */
     static final List<String> PRELOAD = List.of(
             "org.postgresql.Driver",
             "org.postgresql.core.v3.ConnectionFactoryImpl",
             "org.postgresql.core.v3.QueryExecutorImpl",
             "org.postgresql.jdbc.PgConnection",
             "org.postgresql.shaded.com.ongres.scram.client.ScramClient",
+            "org.postgresql.jdbc.PgPreparedStatement",
+            "org.postgresql.jdbc.PgResultSet");
+
+    /** What the admin commands other than {@link #PLAIN_JDBC} load next: JDBI's statement path. */
+    static final List<String> PRELOAD_JDBI = List.of(
             "org.jdbi.v3.core.Jdbi",
             "org.jdbi.v3.core.Handle",
             "org.jdbi.v3.core.statement.SqlStatements",
             "org.jdbi.v3.core.statement.ColonPrefixSqlParser",
-            "org.jdbi.v3.core.statement.DefinedAttributeTemplateEngine",
-            "org.postgresql.jdbc.PgPreparedStatement",
-            "org.postgresql.jdbc.PgResultSet");
+            "org.jdbi.v3.core.statement.DefinedAttributeTemplateEngine");
+
+    /** Admin commands whose statements go through plain JDBC: JDBI is not loaded for them. */
+    static final java.util.Set<String> PLAIN_JDBC = java.util.Set.of("list-users");
+
+    /** An admin command: one of the original's db_manage.py commands, over one connection. */
+    static boolean isAdmin(String name) {
+        Class<?> command = name == null ? null : COMMANDS.get(name);
+        return command != null && command.getEnclosingClass() == AdminCommands.class;
+    }
 
     static void preloadForAdminCommands(String[] args) {
         String name = commandName(args);
-        Class<?> command = name == null ? null : COMMANDS.get(name);
-        if (command == null || command.getEnclosingClass() != AdminCommands.class) {
+        if (!isAdmin(name)) {
             return;
         }
         Thread preload = new Thread(() -> {
-            for (String className : PRELOAD) {
+            List<String> classes = PLAIN_JDBC.contains(name) ? PRELOAD
+                    : java.util.stream.Stream.concat(PRELOAD.stream(), PRELOAD_JDBI.stream()).toList();
+            for (String className : classes) {
                 try {
                     Class.forName(className);
                 } catch (ClassNotFoundException | LinkageError | RuntimeException ignored) {
@@ -105,7 +123,7 @@ public final class Main implements Runnable {
         }
     }
 
-    /** Every top-level command by name, in the order help lists them. */
+    /** Every top-level command but help by name, in the order help lists them. */
     static final Map<String, Class<?>> COMMANDS = commands();
 
     private static Map<String, Class<?>> commands() {
@@ -128,7 +146,8 @@ public final class Main implements Runnable {
         m.put("serve", ServeCommand.class);
         m.put("smoke", SmokeCommand.class);
         m.put("config", ConfigCommand.class);
-        m.put("help", CommandLine.HelpCommand.class);
+        // and "help", last: added with the others in commandLine, so that naming picocli's class
+        // here does not load picocli for the command lines that run without it (QuickListUsers)
         return Collections.unmodifiableMap(m);
     }
 
@@ -139,10 +158,11 @@ public final class Main implements Runnable {
     static CommandLine commandLine(String[] args) {
         CommandLine cl = new CommandLine(new Main());
         String name = commandName(args);
-        if (name != null && COMMANDS.containsKey(name) && !name.equals("help")) {
+        if (name != null && COMMANDS.containsKey(name)) {
             cl.addSubcommand(name, COMMANDS.get(name));
         } else {
             COMMANDS.forEach(cl::addSubcommand);
+            cl.addSubcommand("help", CommandLine.HelpCommand.class);
         }
         return cl;
     }
@@ -166,6 +186,12 @@ public final class Main implements Runnable {
 
     /** Runs a command line, printing to the given writers; returns the exit code. Used by tests too. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        Integer quick = QuickListUsers.run(args, out, err);
+        return quick != null ? quick : runWithPicocli(args, out, err);
+    }
+
+    /** The same, always through picocli (the path of every command line {@link QuickListUsers} leaves alone). */
+    static int runWithPicocli(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cl = commandLine(args);
         cl.setOut(out);
         cl.setErr(err);
@@ -190,8 +216,8 @@ public final class Main implements Runnable {
         } else if (ex instanceof ConfigException) {
             code = ExitCode.CONFIG;
             message = ex.getMessage();
-        } else if (ex instanceof DatabaseUnavailableException) {
-            code = ExitCode.UNAVAILABLE;
+        } else if (ex instanceof StoreException refused) {
+            code = exitCode(refused);
             message = ex.getMessage();
         } else if (ex instanceof MigrationException) {
             code = ExitCode.MIGRATION;
@@ -211,6 +237,17 @@ public final class Main implements Runnable {
         }
         err.flush();
         return code;
+    }
+
+    /** A store's refusal by its kind: the CLI's side of the mapping YaptideServer does for HTTP. */
+    static int exitCode(StoreException refused) {
+        if (refused instanceof StoreException.Unavailable) {
+            return ExitCode.UNAVAILABLE;
+        }
+        if (refused instanceof StoreException.Invalid) {
+            return ExitCode.USAGE; // the stores check values before touching the data
+        }
+        return ExitCode.ABORTED; // NotFound, Conflict: refused, nothing changed
     }
 
     static final class Version implements CommandLine.IVersionProvider {

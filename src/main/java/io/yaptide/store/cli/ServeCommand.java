@@ -2,15 +2,25 @@ package io.yaptide.store.cli;
 
 import io.yaptide.store.config.OpsConfig;
 import io.yaptide.store.config.Settings;
+import io.yaptide.store.config.ReplicaConfig;
 import io.yaptide.store.db.Database;
+import io.yaptide.store.db.ReplicaRouting;
+import io.yaptide.store.dispatch.Dispatcher;
+import io.yaptide.store.dispatch.DummySimulator;
+import io.yaptide.store.dispatch.ExternalWorkers;
+import io.yaptide.store.dispatch.SimulatorRouting;
 import io.yaptide.store.dispatch.celery.CeleryConfig;
+import io.yaptide.store.dispatch.celery.CeleryDispatcher;
 import io.yaptide.store.http.HttpConfig;
 import io.yaptide.store.http.YaptideServer;
 import io.yaptide.store.keycloak.KeycloakSettings;
 import io.yaptide.store.migrate.Migrator;
 import io.yaptide.store.migrate.Revision;
+import io.yaptide.store.simulations.SimulatorType;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -53,9 +63,12 @@ public final class ServeCommand implements Callable<Integer> {
         KeycloakSettings keycloak = KeycloakSettings.fromEnvironment(GlobalOptions.environment);
         Settings.ResolvedUrl resolved = global.resolvedUrl();
         Database db = Database.open(resolved.url());
+        ReplicaRouting replicas = null;
         YaptideServer server;
         try {
             prepareSchema(db, resolved, out);
+            ReplicaConfig replicaConfig = ReplicaConfig.fromEnvironment(resolved.url(), GlobalOptions.environment);
+            replicas = replicaConfig.enabled() ? ReplicaRouting.start(db, replicaConfig) : null;
             if (config.secretGenerated()) {
                 LOG.warn("{} is not set: using a random secret for this run; logins end when the service restarts",
                         HttpConfig.ENV_JWT_SECRET);
@@ -64,13 +77,18 @@ public final class ServeCommand implements Callable<Integer> {
                 LOG.info("Keycloak login off: {}", keycloak.realm().notConfigured());
             }
             Optional<CeleryConfig> celery = CeleryConfig.fromEnvironment(GlobalOptions.environment);
-            server = YaptideServer.start(db, config, ops, keycloak,
-                    url -> YaptideServer.standardDispatcher(url, config.dummy(), db, celery));
+            server = YaptideServer.start(db, replicas, config, ops, keycloak, url -> dispatcher(url, config.dummy(), db, celery));
         } catch (RuntimeException e) {
+            if (replicas != null) {
+                replicas.close();
+            }
             db.close();
             throw e;
         }
-        out.println("Serving the Yaptide API on " + server.baseUrl() + " (database " + resolved.url() + ")"
+        ReplicaRouting routing = replicas;
+        out.println("Serving the Yaptide API on " + server.baseUrl() + " (database " + resolved.url()
+                + (routing == null ? "" : ", reads also from the standbys among " + routing.config().servers().stream()
+                        .map(u -> u.hosts().get(0).toString()).collect(Collectors.joining(", "))) + ")"
                 + (config.corsOrigins().isEmpty() ? "" : ", CORS for " + String.join(", ", config.corsOrigins()))
                 + (server.metricsPort() < 0 ? "" : ", metrics on port " + server.metricsPort()));
         out.flush();
@@ -78,12 +96,31 @@ public final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping: finishing requests in flight");
             server.close();
+            if (routing != null) {
+                routing.close();
+            }
             db.close();
             LOG.info("stopped");
             stopped.countDown();
         }, "yaptide-shutdown"));
         stopped.await();
         return ExitCode.OK;
+    }
+
+    /**
+     * The service's dispatcher: the dummy simulator (calling back to {@code baseUrl}) runs
+     * {@code dummy} jobs; with a Celery broker configured, direct SHIELD-HIT12A, FLUKA and TOPAS jobs
+     * go to the original's Celery workers (docs/celery.md); the rest wait for external workers.
+     */
+    public static Dispatcher dispatcher(URI baseUrl, HttpConfig.DummyConfig dummy, Database db, Optional<CeleryConfig> celery) {
+        DummySimulator simulator = new DummySimulator(baseUrl, dummy.threads(), dummy.stepDelay(), dummy.progressSteps(),
+                dummy.resultsFile());
+        if (celery.isEmpty()) {
+            return new SimulatorRouting(Map.of(SimulatorType.DUMMY, simulator), new ExternalWorkers());
+        }
+        Dispatcher workers = new CeleryDispatcher(db, celery.get());
+        return new SimulatorRouting(Map.of(SimulatorType.DUMMY, simulator, SimulatorType.SHIELDHIT, workers,
+                SimulatorType.FLUKA, workers, SimulatorType.TOPAS, workers), new ExternalWorkers());
     }
 
     private static void prepareSchema(Database db, Settings.ResolvedUrl resolved, PrintWriter out) {

@@ -1,6 +1,5 @@
 package io.yaptide.store.cli;
 
-import io.yaptide.store.http.SmokeRun;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -13,7 +12,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code yaptide smoke --url URL}: the post-migration manual test, as one command against a running service. */
 @Command(name = "smoke", description = "Check a running service end to end with a throwaway user (removed afterwards).")
-public final class SmokeCommand implements Callable<Integer> {
+final class SmokeCommand implements Callable<Integer> {
 
     @Option(names = "--url", required = true, paramLabel = "URL", description = "The service, e.g. http://127.0.0.1:5000")
     String url;

@@ -1,7 +1,9 @@
 package io.yaptide.store.clusters;
 
+import io.yaptide.store.db.StoreException;
+
 /** A cluster that batch simulations still refer to cannot be removed (their rows would dangle). */
-public class ClusterInUseException extends RuntimeException {
+class ClusterInUseException extends StoreException.Conflict {
     private final long simulations;
 
     public ClusterInUseException(String name, long simulations) {

@@ -2,6 +2,7 @@ package io.yaptide.store.clusters;
 
 import io.yaptide.store.db.Database;
 import io.yaptide.store.db.SqlErrors;
+import io.yaptide.store.db.StoreException;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -23,7 +24,7 @@ public final class ClusterStore {
     /** Registers a cluster; {@link ClusterExistsException} if the name is taken. */
     public Cluster create(String name) {
         if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("cluster name must not be empty");
+            throw new StoreException.Invalid("cluster name must not be empty");
         }
         return db.jdbi().inTransaction(h -> {
             if (db.isPostgres()) {

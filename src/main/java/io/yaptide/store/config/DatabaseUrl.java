@@ -5,7 +5,9 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -34,20 +36,29 @@ public final class DatabaseUrl {
     private final String user;
     private final String password;
     private final Path sqliteFile; // null for PostgreSQL and in-memory SQLite
-    private final String host;
-    private final int port;
+    private final List<HostPort> hosts; // PostgreSQL: one, or a primary and its standbys; SQLite: none
     private final String database;
 
+    /** One server of a PostgreSQL URL. */
+    public record HostPort(String host, int port) {
+        @Override
+        public String toString() {
+            return hostForUrl(host) + ":" + port;
+        }
+    }
+
+    /** pgjdbc's option choosing among a multi-host URL's servers. */
+    public static final String TARGET_SERVER_TYPE = "targetServerType";
+
     private DatabaseUrl(String original, Kind kind, String jdbcUrl, String user, String password,
-                        Path sqliteFile, String host, int port, String database) {
+                        Path sqliteFile, List<HostPort> hosts, String database) {
         this.original = original;
         this.kind = kind;
         this.jdbcUrl = jdbcUrl;
         this.user = user;
         this.password = password;
         this.sqliteFile = sqliteFile;
-        this.host = host;
-        this.port = port;
+        this.hosts = List.copyOf(hosts);
         this.database = database;
     }
 
@@ -93,7 +104,55 @@ public final class DatabaseUrl {
         String authority = uri.getRawAuthority() == null ? "" : uri.getRawAuthority();
         int at = authority.lastIndexOf('@');
         String userInfo = at >= 0 ? authority.substring(0, at) : null;
-        String hostPort = at >= 0 ? authority.substring(at + 1) : authority;
+        String hostList = at >= 0 ? authority.substring(at + 1) : authority;
+        // pgjdbc's and libpq's multi-host form: h1:5432,h2:5433 (a primary and its standbys)
+        List<HostPort> hosts = new ArrayList<>();
+        for (String hostPort : hostList.split(",", -1)) {
+            hosts.add(parseHostPort(hostPort, hostList.contains(",")));
+        }
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        String db = path.startsWith("/") ? decode(path.substring(1)) : decode(path);
+        if (db.isEmpty()) {
+            throw new IllegalArgumentException("no database name after the host");
+        }
+        String user = null;
+        String password = null;
+        if (userInfo != null) {
+            int colon = userInfo.indexOf(':');
+            user = decode(colon >= 0 ? userInfo.substring(0, colon) : userInfo);
+            password = colon >= 0 ? decode(userInfo.substring(colon + 1)) : null;
+            if (user.isEmpty()) {
+                user = null;
+            }
+        }
+        Map<String, String> query = parseQuery(uri.getRawQuery());
+        // JDBC spelling of the credentials in the query string wins over nothing, loses to user info
+        if (user == null && query.containsKey("user")) {
+            user = query.get("user");
+        }
+        if (password == null && query.containsKey("password")) {
+            password = query.get("password");
+        }
+        query.remove("user");
+        query.remove("password");
+        if ("read-write".equals(query.get("target_session_attrs")) || "primary".equals(query.get("target_session_attrs"))) {
+            query.remove("target_session_attrs"); // libpq's spelling (psql, SQLAlchemy with psycopg) of pgjdbc's option
+            query.putIfAbsent(TARGET_SERVER_TYPE, "primary");
+        }
+        StringJoiner params = new StringJoiner("&", "?", "").setEmptyValue("");
+        query.forEach((k, v) -> params.add(k + "=" + v));
+        if (hosts.size() > 1 && !query.containsKey(TARGET_SERVER_TYPE)) {
+            // writes must reach the primary whichever host is listed first, and find it again after a failover
+            params.add(TARGET_SERVER_TYPE + "=primary");
+        }
+        String jdbc = "jdbc:postgresql://" + hostList(hosts) + "/" + db + params;
+        return new DatabaseUrl(original, Kind.POSTGRESQL, jdbc, user, password, null, hosts, db);
+    }
+
+    private static HostPort parseHostPort(String hostPort, boolean inList) {
+        if (inList && hostPort.isBlank()) {
+            throw new IllegalArgumentException("an empty host in the host list");
+        }
         String host;
         String portText = null;
         if (hostPort.startsWith("[")) {
@@ -124,35 +183,13 @@ public final class DatabaseUrl {
             }
             port = Integer.parseInt(portText);
         }
-        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-        String db = path.startsWith("/") ? decode(path.substring(1)) : decode(path);
-        if (db.isEmpty()) {
-            throw new IllegalArgumentException("no database name after the host");
-        }
-        String user = null;
-        String password = null;
-        if (userInfo != null) {
-            int colon = userInfo.indexOf(':');
-            user = decode(colon >= 0 ? userInfo.substring(0, colon) : userInfo);
-            password = colon >= 0 ? decode(userInfo.substring(colon + 1)) : null;
-            if (user.isEmpty()) {
-                user = null;
-            }
-        }
-        Map<String, String> query = parseQuery(uri.getRawQuery());
-        // JDBC spelling of the credentials in the query string wins over nothing, loses to user info
-        if (user == null && query.containsKey("user")) {
-            user = query.get("user");
-        }
-        if (password == null && query.containsKey("password")) {
-            password = query.get("password");
-        }
-        query.remove("user");
-        query.remove("password");
-        StringJoiner params = new StringJoiner("&", "?", "").setEmptyValue("");
-        query.forEach((k, v) -> params.add(k + "=" + v));
-        String jdbc = "jdbc:postgresql://" + hostForUrl(host) + ":" + port + "/" + db + params;
-        return new DatabaseUrl(original, Kind.POSTGRESQL, jdbc, user, password, null, host, port, db);
+        return new HostPort(host, port);
+    }
+
+    private static String hostList(List<HostPort> hosts) {
+        StringJoiner list = new StringJoiner(",");
+        hosts.forEach(h -> list.add(hostForUrl(h.host()) + ":" + h.port()));
+        return list.toString();
     }
 
     private static String hostForUrl(String host) {
@@ -198,13 +235,13 @@ public final class DatabaseUrl {
         // jdbc:sqlite::memory: would give each connection its own empty database.
         String name = "yaptide-mem-" + ProcessHandle.current().pid() + "-" + MEMORY_COUNTER.incrementAndGet();
         String jdbc = "jdbc:sqlite:file:" + name + "?mode=memory&cache=shared";
-        return new DatabaseUrl(original, Kind.SQLITE, jdbc, null, null, null, null, 0, name);
+        return new DatabaseUrl(original, Kind.SQLITE, jdbc, null, null, null, List.of(), name);
     }
 
     private static DatabaseUrl file(String original, Path file) {
         Path absolute = file.toAbsolutePath().normalize();
         return new DatabaseUrl(original, Kind.SQLITE, "jdbc:sqlite:" + absolute, null, null, absolute,
-                null, 0, absolute.getFileName().toString());
+                List.of(), absolute.getFileName().toString());
     }
 
     /** The embedded default: an SQLite file under {@code data/} of the working directory. */
@@ -261,9 +298,39 @@ public final class DatabaseUrl {
 
     public Optional<Path> sqliteFile() { return Optional.ofNullable(sqliteFile); }
 
-    public String host() { return host; }
+    /** The first (or only) server's host; null for SQLite. */
+    public String host() { return hosts.isEmpty() ? null : hosts.get(0).host(); }
 
-    public int port() { return port; }
+    /** The first (or only) server's port; 0 for SQLite. */
+    public int port() { return hosts.isEmpty() ? 0 : hosts.get(0).port(); }
+
+    /** Every server of a PostgreSQL URL, in the order given (one unless a multi-host URL). */
+    public List<HostPort> hosts() { return hosts; }
+
+    public boolean isMultiHost() { return hosts.size() > 1; }
+
+    /**
+     * The same database, credentials and options on one of this URL's servers (or another one), without
+     * the multi-host choice: for watching or reading from one server in particular.
+     */
+    public DatabaseUrl forHost(HostPort server) {
+        if (!isPostgres()) {
+            throw new IllegalStateException("only a PostgreSQL URL has servers");
+        }
+        int q = jdbcUrl.indexOf('?');
+        StringJoiner params = new StringJoiner("&", "?", "").setEmptyValue("");
+        if (q >= 0) {
+            for (String pair : jdbcUrl.substring(q + 1).split("&")) {
+                if (!pair.startsWith(TARGET_SERVER_TYPE + "=") && !pair.startsWith("loadBalanceHosts=")) {
+                    params.add(pair);
+                }
+            }
+        }
+        String jdbc = "jdbc:postgresql://" + server + "/" + database + params;
+        String orig = "postgresql://" + (user == null ? "" : encode(user) + (password == null ? "" : ":" + encode(password)) + "@")
+                + server + "/" + database;
+        return new DatabaseUrl(orig, kind, jdbc, user, password, null, List.of(server), database);
+    }
 
     /** The database name (PostgreSQL), or the file name / memory name (SQLite). */
     public String database() { return database; }
@@ -278,8 +345,8 @@ public final class DatabaseUrl {
         }
         String jdbc = jdbcUrl.replaceFirst("/[^/?]*(\\?|$)", "/" + otherDatabase + "$1");
         String orig = "postgresql://" + (user == null ? "" : encode(user) + (password == null ? "" : ":" + encode(password)) + "@")
-                + hostForUrl(host) + ":" + port + "/" + otherDatabase;
-        return new DatabaseUrl(orig, kind, jdbc, user, password, null, host, port, otherDatabase);
+                + hostList(hosts) + "/" + otherDatabase;
+        return new DatabaseUrl(orig, kind, jdbc, user, password, null, hosts, otherDatabase);
     }
 
     /** The SQLAlchemy-style URL, password masked unless asked for. */
@@ -295,10 +362,11 @@ public final class DatabaseUrl {
             }
             sb.append('@');
         }
-        sb.append(hostForUrl(host)).append(':').append(port).append('/').append(database);
+        sb.append(hostList(hosts)).append('/').append(database);
         int q = jdbcUrl.indexOf('?');
         if (q >= 0) {
-            sb.append(jdbcUrl.substring(q));
+            // pgjdbc's choice of the primary in libpq's words, so that psql "$(db url)" connects to it too
+            sb.append(jdbcUrl.substring(q).replace(TARGET_SERVER_TYPE + "=primary", "target_session_attrs=read-write"));
         }
         return sb.toString();
     }

@@ -5,15 +5,11 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import io.yaptide.store.config.DatabaseUrl;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.Properties;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.argument.AbstractArgumentFactory;
@@ -29,9 +25,9 @@ import org.jdbi.v3.core.statement.StatementExceptions;
  * reported once, at start, as one clear line ({@link DatabaseUnavailableException}), never later as
  * a stack trace from deep inside a request.
  *
- * <p>SQLite connections always run with foreign keys on (SQLite's default is off, which is how the
- * original left orphan rows behind), in WAL mode with a busy timeout, and with IMMEDIATE transactions
- * so that two writers queue on the lock instead of failing on a read-to-write upgrade. An in-memory
+ * <p>Its connections have the properties of {@link ConnectionPurpose#SERVICE} (or
+ * {@link ConnectionPurpose#ADMIN} for the single connection), see {@link ConnectionProperties}: on
+ * SQLite foreign keys on, WAL mode, a busy timeout and IMMEDIATE transactions. An in-memory
  * SQLite database is a named shared-cache database kept alive by one connection outside the pool, so
  * every pooled connection sees the same data.
  */
@@ -41,14 +37,14 @@ public final class Database implements AutoCloseable {
     public static final int DEFAULT_POSTGRES_POOL_SIZE = 12;
     /** SQLite has one writer at a time; a few connections serve concurrent readers in WAL mode. */
     public static final int DEFAULT_SQLITE_POOL_SIZE = 4;
-    static final int CONNECT_TIMEOUT_SECONDS = 5;
 
     private final DatabaseUrl url;
     private final Dialect dialect;
     private final DataSource pool;
     private final AutoCloseable closePool;
     private final Connection memoryKeeper;
-    private final Jdbi jdbi;
+    /** Made on first use: a command whose statements all go through plain JDBC never loads JDBI. */
+    private volatile Jdbi jdbi;
 
     private Database(DatabaseUrl url, DataSource pool, AutoCloseable closePool, Connection memoryKeeper) {
         this.url = url;
@@ -56,11 +52,15 @@ public final class Database implements AutoCloseable {
         this.pool = pool;
         this.closePool = closePool;
         this.memoryKeeper = memoryKeeper;
-        this.jdbi = Jdbi.create(pool);
+    }
+
+    private static Jdbi configuredJdbi(DataSource pool, Dialect dialect) {
+        Jdbi jdbi = Jdbi.create(pool);
         // A failed statement's message names neither its SQL nor its bound values: they include
         // password and update-key hashes, and the message ends up in the log
         jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
         registerTimeMapping(jdbi, dialect);
+        return jdbi;
     }
 
     /**
@@ -75,32 +75,21 @@ public final class Database implements AutoCloseable {
             if (url.isSqlite()) {
                 prepareSqliteFile(url);
             }
-            Properties p = url.isPostgres() ? postgresProperties(url) : sqliteProperties(url);
-            // The driver directly, not DriverManager: that would load every driver on the class path,
-            // and the SQLite driver's start-up initialises the logging system, for nothing here.
-            java.sql.Driver driver = url.isPostgres() ? new org.postgresql.Driver() : new org.sqlite.JDBC();
-            keeper = driver.connect(url.jdbcUrl(), p);
+            keeper = Connections.connect(url, ConnectionPurpose.ADMIN);
             SingleConnectionDataSource single = new SingleConnectionDataSource(keeper);
             return new Database(url, single, single, null);
         } catch (SQLException | RuntimeException e) {
-            closeQuietly(keeper);
-            if (e instanceof DatabaseUnavailableException d) {
-                throw d;
-            }
-            throw unavailable(url, e);
+            throw openFailed(url, keeper, e);
         }
     }
 
-    static Properties postgresProperties(DatabaseUrl url) {
-        Properties p = new Properties();
-        url.user().ifPresent(u -> p.setProperty("user", u));
-        url.password().ifPresent(pw -> p.setProperty("password", pw));
-        p.setProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT_SECONDS));
-        p.setProperty("loginTimeout", String.valueOf(CONNECT_TIMEOUT_SECONDS));
-        p.setProperty("ApplicationName", "yaptide-store");
-        p.setProperty("reWriteBatchedInserts", "true");
-        p.setProperty("logServerErrorDetail", "false");
-        return p;
+    /**
+     * The primary's database with connections from another source: {@link ReplicaRouting}'s, which
+     * hands out the primary's pool except inside a standby-reads scope. Closing it closes nothing; the
+     * routing and the primary are closed by their owner.
+     */
+    static Database over(Database primary, DataSource connections) {
+        return new Database(primary.url, connections, () -> { }, null);
     }
 
     /** Opens a pool with the default size. */
@@ -119,22 +108,23 @@ public final class Database implements AutoCloseable {
             if (url.isSqlite()) {
                 prepareSqliteFile(url);
                 if (url.isInMemory()) {
-                    keeper = DriverManager.getConnection(url.jdbcUrl(), sqliteProperties(url));
+                    keeper = Connections.connect(url, ConnectionPurpose.SERVICE);
                     poolSize = 1; // shared-cache memory databases lock per table; one connection avoids SQLITE_LOCKED
                 }
             }
             HikariDataSource pool = new HikariDataSource(poolConfig(url, poolSize));
             return new Database(url, pool, pool, keeper);
         } catch (HikariPool.PoolInitializationException e) {
-            closeQuietly(keeper);
-            throw unavailable(url, e.getCause() != null ? e.getCause() : e);
+            throw openFailed(url, keeper, e.getCause() != null ? e.getCause() : e);
         } catch (SQLException | RuntimeException e) {
-            closeQuietly(keeper);
-            if (e instanceof DatabaseUnavailableException d) {
-                throw d;
-            }
-            throw unavailable(url, e);
+            throw openFailed(url, keeper, e);
         }
+    }
+
+    /** Closes what was opened so far; the failure as the one line the operator gets. */
+    private static DatabaseUnavailableException openFailed(DatabaseUrl url, Connection opened, Throwable e) {
+        closeQuietly(opened);
+        return e instanceof DatabaseUnavailableException d ? d : unavailable(url, e);
     }
 
     private static void prepareSqliteFile(DatabaseUrl url) {
@@ -163,76 +153,38 @@ public final class Database implements AutoCloseable {
         config.setMaximumPoolSize(Math.max(1, poolSize));
         config.setMinimumIdle(1);
         config.setInitializationFailTimeout(1);
-        config.setConnectionTimeout(CONNECT_TIMEOUT_SECONDS * 1000L);
-        if (url.isPostgres()) {
-            config.setDriverClassName("org.postgresql.Driver");
-            url.user().ifPresent(config::setUsername);
-            url.password().ifPresent(config::setPassword);
-            config.addDataSourceProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT_SECONDS));
-            config.addDataSourceProperty("loginTimeout", String.valueOf(CONNECT_TIMEOUT_SECONDS));
-            config.addDataSourceProperty("ApplicationName", "yaptide-store");
-            // Batched inserts become multi-row inserts: the result ingestion path depends on it.
-            config.addDataSourceProperty("reWriteBatchedInserts", "true");
-            // the server's DETAIL quotes the row that failed (a unique key's value, a hash): kept out of messages
-            config.addDataSourceProperty("logServerErrorDetail", "false");
-        } else {
-            config.setDriverClassName("org.sqlite.JDBC");
-            sqliteProperties(url).forEach((k, v) -> config.addDataSourceProperty((String) k, v));
-        }
+        config.setConnectionTimeout(ConnectionProperties.CONNECT_TIMEOUT_SECONDS * 1000L);
+        config.setDriverClassName(url.isPostgres() ? "org.postgresql.Driver" : "org.sqlite.JDBC");
+        url.user().ifPresent(config::setUsername);
+        url.password().ifPresent(config::setPassword);
+        ConnectionProperties.of(url, ConnectionPurpose.SERVICE).forEach((k, v) -> {
+            if (!ConnectionProperties.isCredential(k)) {
+                config.addDataSourceProperty((String) k, v);
+            }
+        });
         return config;
-    }
-
-    static Properties sqliteProperties(DatabaseUrl url) {
-        Properties p = new Properties();
-        p.setProperty("foreign_keys", "true");
-        p.setProperty("busy_timeout", "30000");
-        if (!url.isInMemory()) {
-            p.setProperty("journal_mode", "WAL");
-            p.setProperty("synchronous", "NORMAL");
-            p.setProperty("transaction_mode", "IMMEDIATE");
-        }
-        return p;
     }
 
     /** Translates a connection failure into one line an operator can act on. */
     static DatabaseUnavailableException unavailable(DatabaseUrl url, Throwable cause) {
-        String state = cause instanceof SQLException sql ? sql.getSQLState() : null;
-        String detail = rootMessage(cause);
+        String detail = Causes.rootMessage(cause);
+        SqlErrors.ConnectFailure why = SqlErrors.connectFailure(cause);
         String advice;
         if (url.isSqlite()) {
             advice = "cannot open SQLite database " + url + " (" + detail + "); check the path, its directory and permissions";
-        } else if ("28P01".equals(state) || "28000".equals(state)) {
+        } else if (why == SqlErrors.ConnectFailure.LOGIN_REFUSED) {
             advice = "PostgreSQL refused the login for user '" + url.user().orElse("(none)") + "' at " + url
                     + "; check the user name and password in the URL";
-        } else if ("3D000".equals(state)) {
+        } else if (why == SqlErrors.ConnectFailure.NO_SUCH_DATABASE) {
             advice = "database '" + url.database() + "' does not exist on " + url.host() + ":" + url.port()
                     + " (" + url + "); create it (createdb " + url.database() + ") or fix the name in the URL";
-        } else if (hasCause(cause, ConnectException.class) || hasCause(cause, UnknownHostException.class)
-                || "08001".equals(state) || "08006".equals(state)) {
+        } else if (why == SqlErrors.ConnectFailure.UNREACHABLE) {
             advice = "cannot reach PostgreSQL at " + url.host() + ":" + url.port() + " (" + url + "): " + detail
                     + "; check that the server is running and the host and port are right";
         } else {
             advice = "cannot connect to " + url + ": " + detail + "; check the URL and that the database is up";
         }
         return new DatabaseUnavailableException(advice, cause);
-    }
-
-    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (type.isInstance(c)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String rootMessage(Throwable t) {
-        Throwable c = t;
-        while (c.getCause() != null && c.getCause() != c) {
-            c = c.getCause();
-        }
-        String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
-        return m.lines().findFirst().orElse(m).strip();
     }
 
     private static void registerTimeMapping(Jdbi jdbi, Dialect dialect) {
@@ -259,7 +211,19 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    public Jdbi jdbi() { return jdbi; }
+    public Jdbi jdbi() {
+        Jdbi j = jdbi;
+        if (j == null) {
+            synchronized (this) {
+                j = jdbi;
+                if (j == null) {
+                    j = configuredJdbi(pool, dialect);
+                    jdbi = j;
+                }
+            }
+        }
+        return j;
+    }
 
     public DataSource dataSource() { return pool; }
 

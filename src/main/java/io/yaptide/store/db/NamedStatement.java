@@ -2,9 +2,11 @@ package io.yaptide.store.db;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.jdbi.v3.core.ConnectionException;
 
 /**
@@ -71,6 +73,45 @@ public final class NamedStatement {
         Binder binderFor(String name);
     }
 
+    /** No parameters, for a statement that has none. */
+    public static final Parameters NONE = name -> {
+        throw new IllegalArgumentException("no value for parameter :" + name);
+    };
+
+    /** Reads one row of a query's result. */
+    public interface RowReader<T> {
+        T read(ResultSet row) throws SQLException;
+    }
+
+    /**
+     * Runs the statement as a query on a connection from the pool and reads every row. Used where
+     * the statement is all a process does: an admin command such as {@code list-users} spends more
+     * time loading and configuring JDBI (some 600 classes) than the database spends answering.
+     * Failures are classified as in {@link #executeUpdate}.
+     */
+    public <T> List<T> queryList(Database db, Parameters parameters, RowReader<T> reader) {
+        Connection connection;
+        try {
+            connection = db.dataSource().getConnection();
+        } catch (SQLException e) {
+            throw new ConnectionException(e);
+        }
+        try (connection; PreparedStatement statement = connection.prepareStatement(positionalSql)) {
+            for (int i = 0; i < positions.size(); i++) {
+                parameters.binderFor(positions.get(i)).bind(statement, i + 1);
+            }
+            List<T> rows = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(reader.read(rs));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
     /**
      * Runs the statement as its own autocommit statement on a connection from the pool; returns the
      * update count. A connection that cannot be had is JDBI's {@link ConnectionException}, as from
@@ -85,12 +126,67 @@ public final class NamedStatement {
             throw new ConnectionException(e);
         }
         try (connection; PreparedStatement statement = connection.prepareStatement(positionalSql)) {
-            for (int i = 0; i < positions.size(); i++) {
-                parameters.binderFor(positions.get(i)).bind(statement, i + 1);
-            }
+            bind(statement, parameters);
             return statement.executeUpdate();
         } catch (SQLException e) {
             throw failure(e);
+        }
+    }
+
+    /**
+     * Runs the statement on a connection the caller holds (inside its transaction); returns the
+     * update count. Failures are classified as by {@link #executeUpdate(Database, Parameters)}.
+     */
+    public int executeUpdate(Connection connection, Parameters parameters) {
+        try (PreparedStatement statement = connection.prepareStatement(positionalSql)) {
+            bind(statement, parameters);
+            return statement.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /**
+     * Runs the statement once per parameter set as one JDBC batch on a connection the caller holds;
+     * returns the update count of each, in order.
+     */
+    public int[] executeBatch(Connection connection, List<? extends Parameters> batch) {
+        try (PreparedStatement statement = connection.prepareStatement(positionalSql)) {
+            for (Parameters parameters : batch) {
+                bind(statement, parameters);
+                statement.addBatch();
+            }
+            return statement.executeBatch();
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /**
+     * Runs a statement that returns one text column ({@code UPDATE ... RETURNING}, a query) as its
+     * own autocommit statement on a pooled connection: the first row's value, or empty when no row
+     * came back. Connection failures are classified as by {@link #executeUpdate(Database, Parameters)}.
+     */
+    public Optional<String> queryText(Database db, Parameters parameters) {
+        Connection connection;
+        try {
+            connection = db.dataSource().getConnection();
+        } catch (SQLException e) {
+            throw new ConnectionException(e);
+        }
+        try (connection; PreparedStatement statement = connection.prepareStatement(positionalSql)) {
+            bind(statement, parameters);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    private void bind(PreparedStatement statement, Parameters parameters) throws SQLException {
+        for (int i = 0; i < positions.size(); i++) {
+            parameters.binderFor(positions.get(i)).bind(statement, i + 1);
         }
     }
 

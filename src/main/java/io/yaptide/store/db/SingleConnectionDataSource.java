@@ -69,7 +69,7 @@ final class SingleConnectionDataSource implements DataSource, AutoCloseable {
 
     @Override
     public int getLoginTimeout() {
-        return Database.CONNECT_TIMEOUT_SECONDS;
+        return ConnectionProperties.CONNECT_TIMEOUT_SECONDS;
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.yaptide.store.dispatch;
 
-import org.jdbi.v3.core.Handle;
+import io.yaptide.store.db.StoreTransaction;
 
 /**
  * Where submitted simulations go to be run. The persistence service runs no real simulator; an
@@ -13,7 +13,7 @@ public interface Dispatcher extends AutoCloseable {
      * Called inside the transaction that creates the simulation, before {@link #submit}: a
      * dispatcher that must not lose the job records it here (the Celery outbox). Default: nothing.
      */
-    default void recordInTransaction(Handle handle, Submission submission) {
+    default void recordInTransaction(StoreTransaction transaction, Submission submission) {
     }
 
     /**

@@ -3,6 +3,7 @@ package io.yaptide.store.dispatch;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.yaptide.store.db.Causes;
 import io.yaptide.store.simulations.Platform;
 import java.io.IOException;
 import java.net.URI;
@@ -86,7 +87,7 @@ public final class DummySimulator implements Dispatcher {
             CompletableFuture.allOf(tasks.toArray(CompletableFuture[]::new))
                     .thenRunAsync(() -> merge(s, primaries, tasks), pool)
                     .exceptionally(e -> {
-                        LOG.warn("dummy simulation {} stopped: {}", s.simulationId(), rootMessage(e));
+                        LOG.warn("dummy simulation {} stopped: {}", s.simulationId(), Causes.root(e).getMessage());
                         return null;
                     })
                     .whenComplete((ignored, e) -> cancelled.remove(s.simulationId()));
@@ -188,14 +189,6 @@ public final class DummySimulator implements Dispatcher {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
-    }
-
-    private static String rootMessage(Throwable t) {
-        Throwable c = t;
-        while (c.getCause() != null) {
-            c = c.getCause();
-        }
-        return c.getMessage();
     }
 
     @Override

@@ -1,9 +1,9 @@
 package io.yaptide.store.dispatch;
 
+import io.yaptide.store.db.StoreTransaction;
 import io.yaptide.store.simulations.SimulatorType;
 import java.util.EnumMap;
 import java.util.Map;
-import org.jdbi.v3.core.Handle;
 
 /** Sends each submission to the dispatcher for its simulator type, and the rest to a fallback. */
 public final class SimulatorRouting implements Dispatcher {
@@ -16,8 +16,8 @@ public final class SimulatorRouting implements Dispatcher {
     }
 
     @Override
-    public void recordInTransaction(Handle handle, Submission submission) {
-        bySimulator.getOrDefault(submission.simType(), fallback).recordInTransaction(handle, submission);
+    public void recordInTransaction(StoreTransaction transaction, Submission submission) {
+        bySimulator.getOrDefault(submission.simType(), fallback).recordInTransaction(transaction, submission);
     }
 
     @Override

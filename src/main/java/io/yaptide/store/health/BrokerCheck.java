@@ -11,7 +11,7 @@ import redis.clients.jedis.Jedis;
  * timeout. A fresh connection each time (not a pooled one) is what tells that a new worker or a new
  * submission could reach the broker now; at one poll a second that is cheap.
  */
-public final class BrokerCheck {
+final class BrokerCheck {
     /** Both the connect and the read timeout: a load balancer polling every second must get an answer. */
     public static final Duration TIMEOUT = Duration.ofMillis(1000);
 

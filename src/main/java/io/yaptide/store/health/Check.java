@@ -12,10 +12,7 @@ public record Check(String name, boolean ok, String detail, long millis) {
 
     /** Error texts are shown to anyone who polls: one line, bounded, whatever the exception said. */
     static String oneLine(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = io.yaptide.store.db.Causes.root(e);
         String text = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
         text = text.replaceAll("[\\r\\n\\t]+", " ").strip();
         return text.length() > 200 ? text.substring(0, 200) + "..." : text;

@@ -1,7 +1,9 @@
 package io.yaptide.store.health;
 
 import io.yaptide.store.db.Database;
+import io.yaptide.store.db.SqlErrors;
 import io.yaptide.store.config.RedisUrl;
+import io.yaptide.store.migrate.Bookkeeping;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,7 +22,7 @@ import java.util.List;
 public final class Readiness {
     /** A database that takes longer than this to read one row is not ready either. */
     static final int QUERY_TIMEOUT_SECONDS = 2;
-    static final String NEWEST_REVISION = "SELECT id FROM databasechangelog ORDER BY orderexecuted DESC LIMIT 1";
+    static final String NEWEST_REVISION = "SELECT id FROM " + Bookkeeping.CHANGELOG + " ORDER BY orderexecuted DESC LIMIT 1";
 
     private final Database db;
     private final String expectedRevision;
@@ -114,9 +116,9 @@ public final class Readiness {
     }
 
     private static boolean brokenConnection(SQLException e, Connection c) {
-        String state = e.getSQLState();
-        if (state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57014"))) {
-            return true; // connection failure, admin shutdown, query cancelled by the timeout
+        SqlErrors.Kind kind = SqlErrors.classify(e);
+        if (kind == SqlErrors.Kind.UNAVAILABLE || kind == SqlErrors.Kind.TIMED_OUT) {
+            return true; // connection failure, shutdown, query cancelled by the timeout
         }
         try {
             return c.isClosed() || !c.isValid(1);

@@ -6,7 +6,7 @@ import java.util.Map;
  * A request that cannot be served as asked: becomes {@code {"message": ..., ...content}} with the
  * status, the shape every answer of the original has. Thrown by routes; mapped in one place.
  */
-public class ApiException extends RuntimeException {
+class ApiException extends RuntimeException {
     private final int status;
     private final Map<String, Object> content;
 

@@ -10,7 +10,7 @@ import java.time.Instant;
  * the original's answers when there is none (401 "No token provided"), when it is bad or expired
  * (403 "Refresh access token. ..." / "Log in again. ...") or its user is gone (403 "User not found").
  */
-public final class Authenticator {
+final class Authenticator {
     public static final String ACCESS_COOKIE = "access_token";
     public static final String REFRESH_COOKIE = "refresh_token";
 

@@ -27,7 +27,7 @@ final class EstimatorsRoutes {
     }
 
     void register(Javalin app) {
-        app.get("/estimators", this::list);
+        app.get("/estimators", ctx -> StandbyReads.run(ctx, this::list));
     }
 
     private void list(Context ctx) {

@@ -10,7 +10,7 @@ import java.util.Locale;
  * {@code Tue, 29 Oct 2024 22:23:14 GMT}, always two-digit days, seconds precision. The front end
  * parses exactly this.
  */
-public final class HttpDates {
+final class HttpDates {
     private static final DateTimeFormatter FORMAT =
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
 

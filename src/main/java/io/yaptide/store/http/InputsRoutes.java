@@ -20,7 +20,7 @@ final class InputsRoutes {
     }
 
     void register(Javalin app) {
-        app.get("/inputs", this::read);
+        app.get("/inputs", ctx -> StandbyReads.run(ctx, this::read));
     }
 
     private void read(Context ctx) {

@@ -3,55 +3,42 @@ package io.yaptide.store.http;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.yaptide.store.clusters.Cluster;
-import io.yaptide.store.clusters.ClusterStore;
 import io.yaptide.store.dispatch.Dispatcher;
-import io.yaptide.store.dispatch.Submission;
-import io.yaptide.store.results.Payload;
-import io.yaptide.store.simulations.CreatedSimulation;
 import io.yaptide.store.simulations.JobState;
-import io.yaptide.store.simulations.NewSimulation;
 import io.yaptide.store.simulations.Platform;
 import io.yaptide.store.simulations.Simulation;
 import io.yaptide.store.simulations.SimulationStore;
+import io.yaptide.store.submissions.SubmissionInput;
+import io.yaptide.store.submissions.Submissions;
 import io.yaptide.store.tasks.Task;
 import io.yaptide.store.tasks.TaskStore;
 import io.yaptide.store.users.KeycloakUser;
 import io.yaptide.store.users.User;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * {@code /jobs}, {@code /jobs/direct}, {@code /jobs/batch}: submit (creates the simulation, its
- * tasks and its input in one transaction, then hands it to the dispatcher), status (the state
- * follows the tasks, as in the original), cancel.
+ * {@code /jobs}, {@code /jobs/direct}, {@code /jobs/batch}: submit (read here, built and handed to
+ * the dispatcher by {@link Submissions}), status (the state follows the tasks, as in the original),
+ * cancel.
  */
 final class JobsRoutes {
-    private static final DateTimeFormatter JOB_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-").withZone(ZoneOffset.UTC);
-    /** States the original refuses to cancel. */
-    private static final Set<JobState> NOT_CANCELABLE =
-            EnumSet.of(JobState.COMPLETED, JobState.FAILED, JobState.CANCELED, JobState.UNKNOWN);
 
     private final SimulationStore simulations;
     private final TaskStore tasks;
-    private final ClusterStore clusters;
+    private final Submissions submissions;
     private final Authenticator auth;
     private final JobAccess access;
     private final Supplier<Dispatcher> dispatcher;
     private final long maxBodyBytes;
 
-    JobsRoutes(SimulationStore simulations, TaskStore tasks, ClusterStore clusters, Authenticator auth,
+    JobsRoutes(SimulationStore simulations, TaskStore tasks, Submissions submissions, Authenticator auth,
                Supplier<Dispatcher> dispatcher, long maxBodyBytes) {
         this.simulations = simulations;
         this.tasks = tasks;
-        this.clusters = clusters;
+        this.submissions = submissions;
         this.auth = auth;
         this.access = new JobAccess(simulations);
         this.dispatcher = dispatcher;
@@ -74,32 +61,17 @@ final class JobsRoutes {
             requireKeycloak(user);
         }
         JsonBody body = JsonBody.read(ctx, maxBodyBytes);
-        SubmissionInput input = SubmissionInput.parse(body);
+        SubmissionInput input = SubmissionBody.parse(body);
         Long clusterId = platform == Platform.BATCH ? chooseCluster(body).id() : null;
-        String jobId = JOB_ID_TIME.format(Instant.now()) + UUID.randomUUID() + platform.name();
-        Dispatcher d = dispatcher.get();
-        Submission[] submission = new Submission[1];
-        CreatedSimulation created = simulations.create(new NewSimulation(jobId, user.id(), input.title(), platform,
-                input.inputType(), input.simType(), clusterId, input.taskCount(), input.primariesPerTask(),
-                Payload.ofJson(input.stored()), Instant.now()), (h, made) -> {
-                    submission[0] = new Submission(made.simulation().id(), made.simulation().jobId(), input.simType(),
-                            platform, input.taskCount(), input.primariesPerTask(), made.updateKey(), input.inputFiles());
-                    d.recordInTransaction(h, submission[0]);
-                });
-        Simulation simulation = created.simulation();
-        d.submit(submission[0]);
+        Simulation simulation = submissions.submit(user.id(), platform, input, clusterId);
         Reply.send(ctx, 202, platform == Platform.DIRECT ? "Task started" : "Job submitted",
                 Reply.content("job_id", simulation.jobId()));
     }
 
     /** The cluster named in {@code batch_options.cluster_name}, else the first, as the original chooses. */
     private Cluster chooseCluster(JsonBody body) {
-        List<Cluster> all = clusters.list();
-        if (all.isEmpty()) {
-            throw ApiException.badRequest("No clusters are available");
-        }
         String wanted = body.node().path("batch_options").path("cluster_name").asText(null);
-        return all.stream().filter(c -> c.name().equals(wanted)).findFirst().orElse(all.get(0));
+        return submissions.chooseCluster(wanted).orElseThrow(() -> ApiException.badRequest("No clusters are available"));
     }
 
     private static void requireKeycloak(User user) {
@@ -119,7 +91,7 @@ final class JobsRoutes {
             Reply.send(ctx, 200, "Job state is unknown", Reply.content("job_state", simulation.state().name()));
             return;
         }
-        if (!simulation.state().isTerminal() && simulations.followTasks(simulation.id())) {
+        if (simulations.followTasks(simulation)) {
             simulation = simulations.findById(simulation.id()).orElse(simulation);
         }
         List<Task> taskList = tasks.listBySimulation(simulation.id());
@@ -142,10 +114,7 @@ final class JobsRoutes {
         User user = auth.user(ctx);
         Simulation simulation = access.owned(ctx, user);
         requirePlatform(simulation, Platform.DIRECT);
-        if (NOT_CANCELABLE.contains(simulation.state())) {
-            refuseCancel(ctx, simulation.state());
-            return;
-        }
+        // the store's cancel applies the rule (JobState.SETTLED); a refusal reports the state that refused
         List<Task> before = tasks.listBySimulation(simulation.id());
         if (!simulations.cancel(simulation.id())) {
             refuseCancel(ctx, simulations.findById(simulation.id()).map(Simulation::state).orElse(simulation.state()));
@@ -168,10 +137,6 @@ final class JobsRoutes {
         requireKeycloak(user);
         Simulation simulation = access.owned(ctx, user);
         requirePlatform(simulation, Platform.BATCH);
-        if (NOT_CANCELABLE.contains(simulation.state())) {
-            refuseCancel(ctx, simulation.state());
-            return;
-        }
         if (!simulations.cancel(simulation.id())) {
             refuseCancel(ctx, simulations.findById(simulation.id()).map(Simulation::state).orElse(simulation.state()));
             return;

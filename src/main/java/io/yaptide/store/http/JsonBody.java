@@ -16,7 +16,7 @@ import java.util.Optional;
  * A request's JSON object body, read under the size limit, with typed field access whose failures
  * are 400s naming the field and what it should be.
  */
-public final class JsonBody {
+final class JsonBody {
     private final ObjectNode node;
 
     private JsonBody(ObjectNode node) {

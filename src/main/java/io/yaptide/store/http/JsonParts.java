@@ -29,7 +29,7 @@ import java.util.zip.CRC32;
  * ({@link Crc32Combine}). A client that does not accept gzip gets the payloads decompressed and
  * spliced in as JSON text; nothing is ever parsed and written out again.
  */
-final class JsonParts {
+final class JsonParts implements JsonSink {
     private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
     /** Deflate's stored blocks carry at most this many bytes each. */
     private static final int MAX_STORED_BLOCK = 65535;
@@ -40,13 +40,15 @@ final class JsonParts {
 
     private final List<Object> parts = new ArrayList<>();
 
-    JsonParts text(String literal) {
+    @Override
+    public JsonParts text(String literal) {
         parts.add(literal.getBytes(StandardCharsets.UTF_8));
         return this;
     }
 
     /** A value serialised as JSON (a string is quoted and escaped). */
-    JsonParts value(Object value) {
+    @Override
+    public JsonParts value(Object value) {
         try {
             parts.add(Reply.JSON.writeValueAsBytes(value));
         } catch (JsonProcessingException e) {
@@ -56,7 +58,8 @@ final class JsonParts {
     }
 
     /** A stored JSON document; null is written as JSON null. */
-    JsonParts stored(Payload payload) {
+    @Override
+    public JsonParts stored(Payload payload) {
         parts.add(payload == null ? NULL : payload);
         return this;
     }

@@ -25,7 +25,7 @@ import java.util.List;
  * is not known up front: an original's document is recompressed while it is sent); the gzip
  * trailer's CRC-32 is combined from the pieces' as they pass ({@link Crc32Combine}).
  */
-final class JsonStream {
+final class JsonStream implements JsonSink {
     /** Answers up to this size get a Content-Length; beyond it they stream. */
     static final int HELD_BYTES = 8 << 20;
     /** Literal text is written out as stored blocks once this much has gathered. */
@@ -58,12 +58,18 @@ final class JsonStream {
         }
     }
 
+    /** An answer with this status, nothing written yet. */
+    static JsonStream start(Context ctx, int status) {
+        return new JsonStream(ctx, status);
+    }
+
     /** Starts the original's envelope, {@code {"message": "...",}, of an answer with this status. */
     static JsonStream envelope(Context ctx, int status, String message) throws IOException {
         return new JsonStream(ctx, status).text("{\"message\":").value(message);
     }
 
-    JsonStream text(String text) throws IOException {
+    @Override
+    public JsonStream text(String text) throws IOException {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         if (gzip) {
             literal.writeBytes(bytes);
@@ -77,7 +83,8 @@ final class JsonStream {
     }
 
     /** A value serialised as JSON (a string is quoted and escaped). */
-    JsonStream value(Object value) throws IOException {
+    @Override
+    public JsonStream value(Object value) throws IOException {
         try {
             return text(new String(Reply.JSON.writeValueAsBytes(value), StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
@@ -86,7 +93,8 @@ final class JsonStream {
     }
 
     /** A stored JSON document, spliced in as stored (gzip) or decompressed (plain); null is JSON null. */
-    JsonStream stored(Payload payload) throws IOException {
+    @Override
+    public JsonStream stored(Payload payload) throws IOException {
         if (payload == null) {
             return text(new String(NULL, StandardCharsets.US_ASCII));
         }

@@ -25,7 +25,7 @@ final class LogfilesRoutes {
 
     void register(Javalin app) {
         app.post("/logfiles", this::store);
-        app.get("/logfiles", this::read);
+        app.get("/logfiles", ctx -> StandbyReads.run(ctx, this::read));
     }
 
     private void store(Context ctx) {

@@ -33,7 +33,7 @@ import org.slf4j.MDC;
  * every API parameter is in the query, which is neither logged nor a label), so neither the log nor
  * the metrics page carries user names, job ids or tokens.
  */
-public final class Observability implements AutoCloseable {
+final class Observability implements AutoCloseable {
     static final String REQUEST_ID_HEADER = "X-Request-Id";
     /** The MDC key: every log line written while a request runs carries its id (a field in JSON logs). */
     public static final String MDC_REQUEST_ID = "request_id";

@@ -10,7 +10,7 @@ import java.util.Map;
  * Writes the original's response shape: a JSON object with {@code message} and the content keys
  * beside it ({@code {"message": "Job state: RUNNING", "job_state": ..., ...}}).
  */
-public final class Reply {
+final class Reply {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String CONTENT_TYPE = "application/json";
     /** Set on a context once a route has answered, so the error mappers do not overwrite it. */

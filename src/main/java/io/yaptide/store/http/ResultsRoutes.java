@@ -65,7 +65,7 @@ final class ResultsRoutes {
 
     void register(Javalin app) {
         app.post("/results", this::store);
-        app.get("/results", this::read);
+        app.get("/results", ctx -> StandbyReads.run(ctx, this::read));
     }
 
     // ---- workers ----------------------------------------------------------------------------------
@@ -297,32 +297,18 @@ final class ResultsRoutes {
      * small enough to get a Content-Length, its pieces ({@link JsonStream}).
      */
     private void streamResultSet(Context ctx, String jobId, long simulationId) {
-        JsonStream[] body = new JsonStream[1];
-        int[] pages = new int[1];
+        JsonStream[] stream = new JsonStream[1];
+        ResultSetBody body = new ResultSetBody("Results for job: " + jobId,
+                () -> stream[0] = JsonStream.start(ctx, 200));
         try {
-            int estimators = results.streamResultSet(simulationId, new ResultStore.ResultSetVisitor() {
-                @Override
-                public void estimator(Estimator estimator) throws IOException {
-                    if (body[0] == null) {
-                        body[0] = JsonStream.envelope(ctx, 200, "Results for job: " + jobId).text(",\"estimators\":[{");
-                    } else {
-                        body[0].text("]},{");
-                    }
-                    pages[0] = 0;
-                    estimatorHead(body[0], estimator);
-                }
-
-                @Override
-                public void page(ResultPage page) throws IOException {
-                    body[0].text(pages[0]++ == 0 ? "" : ",").stored(page.data());
-                }
-            });
-            if (estimators == 0) {
+            results.streamResultSet(simulationId, body);
+            if (!body.started()) {
                 throw new ApiException(404, "Results are unavailable");
             }
-            body[0].text("]}]}").finish();
+            body.end();
+            stream[0].finish();
         } catch (IOException | RuntimeException e) {
-            failStreamed(ctx, body[0], e);
+            failStreamed(ctx, stream[0], e);
         }
     }
 
@@ -331,7 +317,7 @@ final class ResultsRoutes {
         JsonStream body = null;
         try {
             JsonStream b = body = JsonStream.envelope(ctx, 200, message).text(",");
-            estimatorHead(b, estimator);
+            ResultSetBody.estimatorHead(b, estimator);
             int[] pages = new int[1];
             results.streamPages(estimator.id(), new ResultStore.ResultSetVisitor() {
                 @Override
@@ -347,12 +333,6 @@ final class ResultsRoutes {
         } catch (IOException | RuntimeException e) {
             failStreamed(ctx, body, e);
         }
-    }
-
-    private static void estimatorHead(JsonStream body, Estimator estimator) throws IOException {
-        body.text("\"metadata\":").stored(estimator.metadata())
-                .text(",\"name\":").value(estimator.name())
-                .text(",\"pages\":[");
     }
 
     /**

@@ -39,8 +39,9 @@ final class TasksRoutes {
         int taskId = taskId(body.node().get("task_id"));
         String key = body.string("update_key");
         TaskUpdate update = parse(body.object("update_dict"));
-        if (tasks.updateWithKey(simulationId, taskId, key, update)) {
-            accepted(ctx, simulationId, update);
+        TaskStore.KeyedReport report = tasks.updateWithKey(simulationId, taskId, key, update);
+        if (report.accepted()) {
+            accepted(ctx, simulationId, update, report.simulationState());
             return;
         }
         // the slow way, only when the one-statement path refused: tells a missing simulation from a
@@ -54,11 +55,18 @@ final class TasksRoutes {
             Reply.send(ctx, 202, "Task " + taskId + " has already finished; update ignored");
             return;
         }
-        accepted(ctx, simulationId, update);
+        accepted(ctx, simulationId, update, null);
     }
 
-    private void accepted(Context ctx, long simulationId, TaskUpdate update) {
-        if (update.state() == JobState.RUNNING || update.state() == JobState.FAILED) {
+    /**
+     * Lets the simulation follow its tasks after a RUNNING or FAILED report, as before; skipped for
+     * a RUNNING report on a simulation that the report's own statement saw RUNNING already (a
+     * RUNNING task keeps a RUNNING simulation RUNNING, so the follow would change nothing). That
+     * skip is what keeps the original's workers' reports, which all say RUNNING, at one statement.
+     */
+    private void accepted(Context ctx, long simulationId, TaskUpdate update, JobState simulationState) {
+        boolean follows = update.state() == JobState.RUNNING && simulationState == JobState.RUNNING;
+        if ((update.state() == JobState.RUNNING || update.state() == JobState.FAILED) && !follows) {
             simulations.followTasks(simulationId);
         }
         Reply.send(ctx, 202, "Task updated");

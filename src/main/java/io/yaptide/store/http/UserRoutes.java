@@ -4,13 +4,13 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.yaptide.store.clusters.ClusterStore;
 import io.yaptide.store.dispatch.Dispatcher;
+import io.yaptide.store.simulations.CascadeCounts;
 import io.yaptide.store.simulations.JobState;
 import io.yaptide.store.simulations.Simulation;
 import io.yaptide.store.simulations.SimulationOrder;
 import io.yaptide.store.simulations.SimulationPage;
 import io.yaptide.store.simulations.SimulationStore;
 import io.yaptide.store.users.KeycloakUser;
-import io.yaptide.store.users.OwnedData;
 import io.yaptide.store.users.User;
 import io.yaptide.store.users.UserStore;
 import java.util.LinkedHashMap;
@@ -46,7 +46,7 @@ final class UserRoutes {
     }
 
     void register(Javalin app) {
-        app.get("/user/simulations", this::list);
+        app.get("/user/simulations", ctx -> StandbyReads.run(ctx, this::list));
         app.delete("/user/simulations", this::delete);
         app.get("/user/clusters", this::clusters);
         app.get("/clusters", this::clusters); // the original's path for the same resource
@@ -132,17 +132,13 @@ final class UserRoutes {
     private void delete(Context ctx) {
         User user = auth.user(ctx);
         String jobId = JobAccess.jobIdParam(ctx);
-        Simulation simulation = simulations.findByJobId(jobId)
-                .orElseThrow(() -> new ApiException(404, "Simulation with job_id=" + jobId + " do not exist"));
-        if (!java.util.Objects.equals(simulation.userId(), user.id())) {
-            throw new ApiException(403, "Unauthorized: You do not have permission to delete this simulation");
-        }
-        if (!simulation.state().isTerminal() && simulation.state() != JobState.MERGING_QUEUED
-                && simulation.state() != JobState.MERGING_RUNNING) {
-            throw new ApiException(403, "Simulation with job_id=" + jobId
+        switch (simulations.deleteOwn(jobId, user.id())) {
+            case NO_SUCH_SIMULATION -> throw new ApiException(404, "Simulation with job_id=" + jobId + " do not exist");
+            case NOT_THE_OWNER -> throw new ApiException(403, "Unauthorized: You do not have permission to delete this simulation");
+            case STILL_RUNNING -> throw new ApiException(403, "Simulation with job_id=" + jobId
                     + " is currently running. Please cancel simulation or wait for it to finish");
+            case DELETED -> { }
         }
-        simulations.delete(simulation.id());
         Reply.send(ctx, 200, "Simulation with job_id=" + jobId + " successfully deleted from database");
     }
 
@@ -158,7 +154,7 @@ final class UserRoutes {
 
     private void deleteAccount(Context ctx) {
         User user = auth.user(ctx);
-        OwnedData owned = users.ownedData(user.id());
+        CascadeCounts owned = simulations.cascadeOfUser(user.id());
         simulations.list(java.util.Optional.of(user.id())).stream()
                 .filter(s -> !s.state().isTerminal())
                 .forEach(s -> dispatcher.get().cancel(s.id()));

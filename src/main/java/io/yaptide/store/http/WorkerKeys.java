@@ -3,9 +3,9 @@ package io.yaptide.store.http;
 import io.yaptide.store.simulations.SimulationStore;
 
 /**
- * Worker authentication: the update key of that very simulation. The check is the store's fast
- * one (an indexed read and a SHA-256); only a failed check costs a second read, to tell "no such
- * simulation" from "wrong key" as the original's answers do (both 400).
+ * Worker authentication: the update key of that very simulation, checked by the store's
+ * {@code UpdateKeys} (an indexed read and a SHA-256), which also tells "no such simulation" from
+ * "wrong key"; the answers are the original's (both 400).
  */
 final class WorkerKeys {
     private final SimulationStore simulations;
@@ -15,12 +15,10 @@ final class WorkerKeys {
     }
 
     void check(long simulationId, String updateKey, String missingMessage) {
-        if (simulations.checkUpdateKey(simulationId, updateKey)) {
-            return;
+        switch (simulations.updateKeys().check(simulationId, updateKey)) {
+            case ACCEPTED -> { }
+            case NO_SUCH_SIMULATION -> throw ApiException.badRequest(missingMessage);
+            case WRONG_KEY -> throw ApiException.badRequest("Invalid update key");
         }
-        if (simulations.findById(simulationId).isEmpty()) {
-            throw ApiException.badRequest(missingMessage);
-        }
-        throw ApiException.badRequest("Invalid update key");
     }
 }

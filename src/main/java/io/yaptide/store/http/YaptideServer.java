@@ -6,19 +6,15 @@ import io.javalin.http.HttpResponseException;
 import io.yaptide.store.clusters.ClusterStore;
 import io.yaptide.store.config.OpsConfig;
 import io.yaptide.store.db.Database;
-import io.yaptide.store.db.DatabaseUnavailableException;
 import io.yaptide.store.db.InvalidDataException;
+import io.yaptide.store.db.ReplicaRouting;
 import io.yaptide.store.db.SqlErrors;
+import io.yaptide.store.db.StoreException;
 import io.yaptide.store.dispatch.Dispatcher;
-import io.yaptide.store.dispatch.celery.CeleryConfig;
-import io.yaptide.store.dispatch.celery.CeleryDispatcher;
-import io.yaptide.store.dispatch.DummySimulator;
-import io.yaptide.store.dispatch.ExternalWorkers;
-import io.yaptide.store.dispatch.SimulatorRouting;
 import io.yaptide.store.keycloak.KeycloakLogin;
 import io.yaptide.store.keycloak.KeycloakSettings;
 import io.yaptide.store.simulations.SimulationStore;
-import io.yaptide.store.simulations.SimulatorType;
+import io.yaptide.store.submissions.Submissions;
 import io.yaptide.store.tasks.TaskStore;
 import io.yaptide.store.results.ResultStore;
 import io.yaptide.store.users.UserStore;
@@ -27,12 +23,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
-import java.util.Map;
-import java.util.Optional;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.function.Function;
-import org.jdbi.v3.core.ConnectionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +33,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Routes are thin (parse, check access, call a store, answer); every failure becomes the
  * original's {@code {"message": ...}} shape here, in one place: a route's {@link ApiException} with
- * its status, a store's validation error as 400, an unreachable database as 503, anything else as
- * 500 with the details in the log only.
+ * its status, a store's refusal ({@link StoreException}) by its kind (404, 409, 400, 503 with
+ * {@code Retry-After}), anything else as 500 with the details in the log only.
  */
 public final class YaptideServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(YaptideServer.class);
@@ -60,61 +52,33 @@ public final class YaptideServer implements AutoCloseable {
         this.observability = observability;
     }
 
-    /** Starts with the standard dispatcher: the dummy simulator runs {@code dummy} jobs, the rest wait for workers. */
-    public static YaptideServer start(Database db, HttpConfig config) {
-        return start(db, config, url -> standardDispatcher(url, config.dummy()));
-    }
-
-    public static Dispatcher standardDispatcher(URI baseUrl, HttpConfig.DummyConfig dummy) {
-        return new SimulatorRouting(Map.of(SimulatorType.DUMMY, new DummySimulator(baseUrl, dummy.threads(),
-                dummy.stepDelay(), dummy.progressSteps(), dummy.resultsFile())), new ExternalWorkers());
+    /**
+     * Starts the service on the given settings: every store, route and check it runs. The one way in;
+     * the dispatcher is made by {@code dispatcherFactory} once the port is known (the composition
+     * root, {@code cli/ServeCommand}, chooses it).
+     */
+    public static YaptideServer start(Database db, HttpConfig config, OpsConfig ops, KeycloakSettings keycloak,
+                                      Function<URI, Dispatcher> dispatcherFactory) {
+        return start(db, null, config, ops, keycloak, dispatcherFactory);
     }
 
     /**
-     * As {@link #standardDispatcher(URI, HttpConfig.DummyConfig)}, and with a Celery broker configured,
-     * direct SHIELD-HIT12A, FLUKA and TOPAS jobs go to the original's Celery workers (docs/celery.md).
+     * The composition root: every store, route and check the service runs, on the given settings.
+     *
+     * @param replicas null, or the standbys that may serve users' reads (docs/replica.md): the stores of
+     *                 what users read then run on its routed database; users (authentication) stay on the primary
      */
-    public static Dispatcher standardDispatcher(URI baseUrl, HttpConfig.DummyConfig dummy, Database db,
-                                                Optional<CeleryConfig> celery) {
-        if (celery.isEmpty()) {
-            return standardDispatcher(baseUrl, dummy);
-        }
-        Dispatcher workers = new CeleryDispatcher(db, celery.get());
-        return new SimulatorRouting(Map.of(SimulatorType.DUMMY, new DummySimulator(baseUrl, dummy.threads(),
-                dummy.stepDelay(), dummy.progressSteps(), dummy.resultsFile()), SimulatorType.SHIELDHIT, workers,
-                SimulatorType.FLUKA, workers, SimulatorType.TOPAS, workers), new ExternalWorkers());
-    }
-
-    /** Starts on the configured host and port; the dispatcher is made once the port is known. */
-    public static YaptideServer start(Database db, HttpConfig config, Function<URI, Dispatcher> dispatcherFactory) {
-        return start(db, config, OpsConfig.defaults(), KeycloakSettings.none(), dispatcherFactory);
-    }
-
-    /** Starts with the operator's settings (metrics port, broker to check, log format). */
-    public static YaptideServer start(Database db, HttpConfig config, OpsConfig ops, Function<URI, Dispatcher> dispatcherFactory) {
-        return start(db, config, ops, KeycloakSettings.none(), dispatcherFactory);
-    }
-
-    /** With Keycloak login and encryption of private keys at rest as configured. */
-    public static YaptideServer start(Database db, HttpConfig config, KeycloakSettings keycloak) {
-        return start(db, config, keycloak, url -> standardDispatcher(url, config.dummy()));
-    }
-
-    public static YaptideServer start(Database db, HttpConfig config, KeycloakSettings keycloak,
-                                      Function<URI, Dispatcher> dispatcherFactory) {
-        return start(db, config, OpsConfig.defaults(), keycloak, dispatcherFactory);
-    }
-
-    /** The composition root: every store, route and check the service runs, on the given settings. */
-    public static YaptideServer start(Database db, HttpConfig config, OpsConfig ops, KeycloakSettings keycloak,
-                                      Function<URI, Dispatcher> dispatcherFactory) {
+    public static YaptideServer start(Database db, ReplicaRouting replicas, HttpConfig config, OpsConfig ops,
+                                      KeycloakSettings keycloak, Function<URI, Dispatcher> dispatcherFactory) {
+        Database reads = replicas == null ? db : replicas.database();
         UserStore users = new UserStore(db, keycloak.keyCipher());
-        SimulationStore simulations = new SimulationStore(db);
-        TaskStore tasks = new TaskStore(db);
+        SimulationStore simulations = new SimulationStore(reads);
+        TaskStore tasks = new TaskStore(reads);
         ClusterStore clusters = new ClusterStore(db);
-        ResultStore results = new ResultStore(db);
-        Authenticator auth = new Authenticator(
-                new Tokens(config.jwtSecret(), config.accessTokenTtl(), config.refreshTokenTtl(), Clock.systemUTC()), users);
+        ResultStore results = new ResultStore(reads);
+        Tokens tokens = new Tokens(config.jwtSecret(), config.accessTokenTtl(), config.refreshTokenTtl(), Clock.systemUTC());
+        Authenticator auth = new Authenticator(tokens, users);
+        StandbyReads standbyReads = replicas == null ? null : new StandbyReads(replicas, tokens);
         // Routes need the dispatcher, which needs the port, known only after the start: routes get it
         // through this holder, filled right after the start (a submission in between waits for it).
         DispatcherHolder holder = new DispatcherHolder();
@@ -140,6 +104,10 @@ public final class YaptideServer implements AutoCloseable {
         app.before(bodies::check);
         app.after(bodies::release);
         app.before(TextRules::checkRequest);
+        if (standbyReads != null) {
+            app.before(ctx -> ctx.attribute(StandbyReads.ATTRIBUTE, standbyReads));
+            app.after(standbyReads::afterRequest);
+        }
         app.before(new CrossSiteGuard(Set.copyOf(config.corsOrigins()))::check);
         app.options("/", cors::preflight);
         app.options("/*", cors::preflight);
@@ -149,7 +117,7 @@ public final class YaptideServer implements AutoCloseable {
         new AuthRoutes(users, auth, max).register(app);
         new KeycloakRoutes(new KeycloakLogin(keycloak.realm(), users), auth, max).register(app);
         new UserRoutes(users, simulations, clusters, auth, holder::get).register(app);
-        new JobsRoutes(simulations, tasks, clusters, auth, holder::get, max).register(app);
+        new JobsRoutes(simulations, tasks, new Submissions(simulations, clusters, holder::get), auth, holder::get, max).register(app);
         new TasksRoutes(simulations, tasks, max).register(app);
         new ResultsRoutes(simulations, results, auth, max, config.maxResultsBodyBytes()).register(app);
         new InputsRoutes(simulations, results, auth).register(app);
@@ -206,15 +174,13 @@ public final class YaptideServer implements AutoCloseable {
         }
     }
 
-    private static void mapErrors(Javalin app) {
+    /** Every failure to the original's {@code {"message": ...}} shape; package-private for ErrorMappingTest. */
+    static void mapErrors(Javalin app) {
         app.exception(ApiException.class, (e, ctx) -> Reply.send(ctx, e.status(), e.getMessage(), e.content()));
-        app.exception(IllegalArgumentException.class, (e, ctx) -> Reply.send(ctx, 400, "Wrong data provided: " + e.getMessage()));
-        app.exception(NoSuchElementException.class, (e, ctx) -> Reply.send(ctx, 404, "Not found: " + e.getMessage()));
         app.exception(HttpResponseException.class, (e, ctx) -> Reply.send(ctx, e.getStatus(), e.getMessage()));
-        app.exception(DatabaseUnavailableException.class, (e, ctx) -> unavailable(ctx, e));
-        app.exception(ConnectionException.class, (e, ctx) -> unavailable(ctx, e));
-        app.exception(InvalidDataException.class, (e, ctx) -> invalidData(ctx));
+        app.exception(StoreException.class, YaptideServer::refused);
         app.exception(Exception.class, (e, ctx) -> {
+            // a JDBI or driver failure that reached us without passing a store's translation
             switch (SqlErrors.classify(e)) {
                 case UNAVAILABLE -> unavailable(ctx, e);
                 case INVALID_DATA -> invalidData(ctx);
@@ -236,27 +202,34 @@ public final class YaptideServer implements AutoCloseable {
         });
     }
 
+    /**
+     * A store's refusal, by its kind; the four kinds are all there is. The client sees the
+     * refusal's public message, never a driver's text.
+     */
+    private static void refused(StoreException e, Context ctx) {
+        if (e instanceof StoreException.NotFound) {
+            Reply.send(ctx, 404, "Not found: " + e.publicMessage());
+        } else if (e instanceof StoreException.Conflict) {
+            Reply.send(ctx, 409, e.publicMessage());
+        } else if (e instanceof StoreException.Invalid) {
+            Reply.send(ctx, 400, "Wrong data provided: " + e.publicMessage());
+        } else {
+            unavailable(ctx, e);
+        }
+    }
+
     /** Seconds a client is asked to wait after a 503: the pool reconnects within that once the database is back. */
     static final int RETRY_AFTER_SECONDS = 1;
 
     private static void unavailable(Context ctx, Exception e) {
         // the exception's class only: a driver's message may quote the statement's values
-        LOG.error("database unavailable during {} {}: {}", ctx.method(), ctx.path(), rootClass(e));
+        LOG.error("database unavailable during {} {}: {}", ctx.method(), ctx.path(), SqlErrors.describe(e));
         ctx.header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
         Reply.send(ctx, 503, "Database unavailable; try again later");
     }
 
     private static void invalidData(Context ctx) {
-        Reply.send(ctx, 400, "Wrong data provided: a value the database cannot store (text with a NUL character,"
-                + " or a number out of range)");
-    }
-
-    private static String rootClass(Throwable e) {
-        Throwable c = e;
-        while (c.getCause() != null && c.getCause() != c) {
-            c = c.getCause();
-        }
-        return c.getClass().getName() + (c instanceof java.sql.SQLException sql ? " SQLSTATE " + sql.getSQLState() : "");
+        Reply.send(ctx, 400, "Wrong data provided: " + InvalidDataException.PUBLIC_MESSAGE);
     }
 
     private static void openApi(Context ctx) {

@@ -17,7 +17,7 @@ import java.time.Duration;
  * cluster account. Anything but a 200 with that JSON is a refusal, so that a failing service never
  * logs a user in with the stored key erased (the original's behaviour).
  */
-public final class CertificateService {
+final class CertificateService {
     static final int MAX_ANSWER_BYTES = 256 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -36,7 +36,7 @@ import java.util.Set;
  * token); {@code plgridAccessServices} lists {@code PLG_YAPTIDE_ACCESS}; and the user the caller
  * says they are is the token's {@code preferred_username}.
  */
-public final class KeycloakTokens {
+final class KeycloakTokens {
     public static final String ACCESS_SERVICES_CLAIM = "plgridAccessServices";
     public static final String YAPTIDE_ACCESS = "PLG_YAPTIDE_ACCESS";
     static final int JWKS_SIZE_LIMIT = 512 * 1024;

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * masked (password and key hashes, JWTs), so a message that quotes one by mistake (a driver's error
  * naming a bound value) does not leak it.
  */
-public final class LogText {
+final class LogText {
     /** Stored password and update-key hashes ({@code sha256$...}, {@code pbkdf2:sha256:...$...}, {@code scrypt:...}). */
     private static final Pattern HASH = Pattern.compile("\\b(sha256|pbkdf2[:\\w]*|scrypt[:\\w]*)\\$[^\\s,;'\")\\]]+");
     /** A JWT: three base64url parts, the first a JSON header ({@code eyJ}). */

@@ -1,9 +1,9 @@
 package io.yaptide.store.metrics;
 
+import io.yaptide.store.db.StoreTransaction;
 import io.yaptide.store.dispatch.Dispatcher;
 import io.yaptide.store.dispatch.Submission;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
 
 /**
  * A dispatcher that counts each hand-over's outcome by simulator type, and otherwise passes
@@ -20,8 +20,8 @@ public final class CountingDispatcher implements Dispatcher {
     }
 
     @Override
-    public void recordInTransaction(Handle handle, Submission submission) {
-        inner.recordInTransaction(handle, submission);
+    public void recordInTransaction(StoreTransaction transaction, Submission submission) {
+        inner.recordInTransaction(transaction, submission);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.yaptide.store.metrics;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -12,11 +11,10 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.yaptide.store.db.PoolMetrics;
 import java.time.Duration;
 import java.util.Locale;
 import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The service's meters, in one Micrometer registry scraped as Prometheus text.
@@ -26,7 +24,6 @@ import org.slf4j.LoggerFactory;
  * so that the page leaks nothing and its size does not grow with the data.
  */
 public final class ServiceMetrics implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(ServiceMetrics.class);
     /** Prometheus' text exposition format, version 0.0.4 (what every scraper accepts). */
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -49,13 +46,7 @@ public final class ServiceMetrics implements AutoCloseable {
      * second server on the same pool (tests) leaves them where they are.
      */
     public void bindPool(DataSource dataSource) {
-        if (dataSource instanceof HikariDataSource pool) {
-            if (pool.getMetricRegistry() == null) {
-                pool.setMetricRegistry(registry);
-            } else {
-                LOG.debug("pool {} already reports to another registry", pool.getPoolName());
-            }
-        }
+        PoolMetrics.reportTo(dataSource, registry);
     }
 
     /** One request, by route template (never the raw path), method and status. */

@@ -109,11 +109,6 @@ final class Adoption {
     }
 
     private static String alembicVersion(Connection c) throws SQLException {
-        if (!Migrator.tableExists(c, "alembic_version")) {
-            return null;
-        }
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT version_num FROM alembic_version")) {
-            return rs.next() ? rs.getString(1) : null;
-        }
+        return Bookkeeping.alembicVersion(c).orElse(null);
     }
 }

@@ -1,12 +1,10 @@
 package io.yaptide.store.migrate;
 
 import io.yaptide.store.config.DatabaseUrl;
+import io.yaptide.store.db.ScratchDatabases;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,22 +45,21 @@ public final class ExpectedSchema {
     private static SchemaSnapshot onSqlite(String revision) {
         Path dir = null;
         try {
-            dir = Files.createTempDirectory("yaptide-expected-");
+            dir = ScratchDatabases.temporaryDirectory("yaptide-expected-");
             DatabaseUrl scratch = DatabaseUrl.parse("sqlite:///" + dir.resolve("expected.db").toAbsolutePath());
             new Migrator(scratch).upgrade(revision);
             return SchemaSnapshot.read(scratch);
         } catch (IOException e) {
             throw new MigrationException("cannot create a temporary SQLite database to build the expected schema: " + e.getMessage(), e);
         } finally {
-            deleteTree(dir);
+            ScratchDatabases.deleteTree(dir);
         }
     }
 
     private static SchemaSnapshot onPostgres(DatabaseUrl like, String revision) {
         String name = "yaptide_expected_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        Migrator admin = new Migrator(like);
-        try (Connection c = admin.connect(); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name);
+        try {
+            ScratchDatabases.create(like, name, null);
         } catch (SQLException e) {
             throw new MigrationException("cannot create the scratch database " + name + " on " + like.host() + ":" + like.port()
                     + " to build the expected schema (" + e.getMessage().lines().findFirst().orElse("")
@@ -73,22 +70,12 @@ public final class ExpectedSchema {
             new Migrator(scratch).upgrade(revision);
             return SchemaSnapshot.read(scratch);
         } finally {
-            try (Connection c = admin.connect(); Statement s = c.createStatement()) {
-                s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            try {
+                ScratchDatabases.drop(like, name);
             } catch (SQLException e) {
                 System.err.println("Warning: could not drop the scratch database " + name + ": " + e.getMessage());
             }
         }
     }
 
-    private static void deleteTree(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temporary directory left behind is harmless
-        }
-    }
 }

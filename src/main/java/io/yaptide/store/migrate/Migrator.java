@@ -1,10 +1,12 @@
 package io.yaptide.store.migrate;
 
 import io.yaptide.store.config.DatabaseUrl;
+import io.yaptide.store.db.Catalog;
+import io.yaptide.store.db.Causes;
+import io.yaptide.store.db.ConnectionPurpose;
+import io.yaptide.store.db.Connections;
 import io.yaptide.store.db.Database;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import liquibase.Contexts;
@@ -46,7 +47,7 @@ public final class Migrator {
     public static final String HEAD = "head";
     public static final String BASE = "base";
     /** Liquibase's bookkeeping table; unquoted, so lower case on PostgreSQL. */
-    static final String CHANGELOG_TABLE = "databasechangelog";
+    static final String CHANGELOG_TABLE = Bookkeeping.CHANGELOG;
 
     /** Held strongly: java.util.logging forgets the level of a logger nobody references. */
     private static final Logger LIQUIBASE_LOGGER = Logger.getLogger("liquibase");
@@ -423,15 +424,12 @@ public final class Migrator {
 
     private static String liquibaseMessage(Throwable e) {
         // Liquibase wraps the SQL error several times; the innermost message is the useful one.
-        Throwable c = e;
-        while (c.getCause() != null && c.getCause() != c) {
-            c = c.getCause();
-        }
+        Throwable c = Causes.root(e);
         return firstLine(c.getMessage() == null ? e.getMessage() : c.getMessage());
     }
 
     private static String firstLine(String s) {
-        return s == null ? "" : s.lines().findFirst().orElse("").strip();
+        return Causes.firstLine(s);
     }
 
     private void runLiquibase(Connection c, LiquibaseWork work) throws LiquibaseException {
@@ -449,19 +447,9 @@ public final class Migrator {
         }
     }
 
-    /** Opens the dedicated migration connection; on SQLite with foreign keys off (see class comment). */
+    /** Opens the dedicated migration connection; on SQLite with foreign keys off ({@link ConnectionPurpose#MIGRATION}). */
     Connection connect() throws SQLException {
-        Properties p = new Properties();
-        if (url.isPostgres()) {
-            url.user().ifPresent(u -> p.setProperty("user", u));
-            url.password().ifPresent(pw -> p.setProperty("password", pw));
-            p.setProperty("connectTimeout", "5");
-            p.setProperty("ApplicationName", "yaptide-store-migrate");
-        } else {
-            p.setProperty("foreign_keys", "false");
-            p.setProperty("busy_timeout", "30000");
-        }
-        return DriverManager.getConnection(url.jdbcUrl(), p);
+        return Connections.connect(url, ConnectionPurpose.MIGRATION);
     }
 
     private static void commitIfNeeded(Connection c) throws SQLException {
@@ -471,7 +459,7 @@ public final class Migrator {
     }
 
     private void clearStaleLiquibaseLock(Connection c) throws SQLException {
-        if (tableExists(c, "databasechangeloglock")) {
+        if (Catalog.tableExists(c, Bookkeeping.CHANGELOG_LOCK)) {
             try (Statement s = c.createStatement()) {
                 s.executeUpdate("UPDATE databasechangeloglock SET locked = " + (url.isPostgres() ? "FALSE" : "0")
                         + ", lockgranted = NULL, lockedby = NULL");
@@ -535,32 +523,7 @@ public final class Migrator {
     }
 
     private List<AppliedRevision> appliedOn(Connection c) throws SQLException {
-        List<AppliedRevision> out = new ArrayList<>();
-        if (!tableExists(c, CHANGELOG_TABLE)) {
-            return out;
-        }
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT id, dateexecuted FROM " + CHANGELOG_TABLE + " ORDER BY orderexecuted")) {
-            while (rs.next()) {
-                out.add(new AppliedRevision(rs.getString(1), rs.getString(2)));
-            }
-        }
-        return out;
-    }
-
-    static boolean tableExists(Connection c, String name) throws SQLException {
-        DatabaseMetaData md = c.getMetaData();
-        for (String candidate : new String[] {name, name.toUpperCase(java.util.Locale.ROOT)}) {
-            try (ResultSet rs = md.getTables(null, null, candidate, new String[] {"TABLE"})) {
-                while (rs.next()) {
-                    String schema = rs.getString("TABLE_SCHEM");
-                    if (schema == null || schema.equals("public") || schema.equals("main")) {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
+        return Bookkeeping.applied(c);
     }
 
     public DatabaseUrl url() {

@@ -33,8 +33,7 @@ import java.util.stream.Collectors;
 public record SchemaSnapshot(Map<String, Table> tables) {
 
     /** Tables that record a revision rather than hold data. */
-    public static final Set<String> BOOKKEEPING = Set.of("alembic_version", "databasechangelog", "databasechangeloglock",
-            "yaptide_update_key_carry", "yaptide_celery_outbox");
+    public static final Set<String> BOOKKEEPING = Set.copyOf(Bookkeeping.TABLES);
 
     public record Column(String name, int position, String type, boolean nullable, String defaultValue) {
     }

@@ -1,8 +1,10 @@
 package io.yaptide.store.ops;
 
+import io.yaptide.store.config.DatabaseUrl;
+import io.yaptide.store.db.Catalog;
+import io.yaptide.store.db.ConnectionPurpose;
+import io.yaptide.store.db.Connections;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,50 +28,31 @@ public final class AppTables {
     public static final List<String> SERIAL = List.of(
             "User", "Cluster", "Simulation", "Task", "Input", "Estimator", "Page", "Logfiles");
 
-    /** Migration bookkeeping: ours (Liquibase) and the original's (Alembic). */
-    public static final List<String> BOOKKEEPING = List.of("databasechangelog", "databasechangeloglock", "alembic_version",
-            "yaptide_update_key_carry", "yaptide_celery_outbox");
-
     private AppTables() {
-    }
-
-    /** "User" -> {@code "User"}: the quoted identifier (the names are mixed case). */
-    public static String quoted(String table) {
-        return "\"" + table.replace("\"", "\"\"") + "\"";
     }
 
     /** The application tables present in the database, parents first. */
     public static List<String> present(Connection c) throws SQLException {
         List<String> out = new ArrayList<>();
         for (String t : ALL) {
-            if (exists(c, t)) {
+            if (Catalog.tableExists(c, t)) {
                 out.add(t);
             }
         }
         return out;
     }
 
-    public static boolean exists(Connection c, String table) throws SQLException {
-        DatabaseMetaData md = c.getMetaData();
-        try (ResultSet rs = md.getTables(null, null, table, new String[] {"TABLE"})) {
-            while (rs.next()) {
-                String schema = rs.getString("TABLE_SCHEM");
-                if (schema == null || schema.equals("public") || schema.equals("main")) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    /** Number of user tables of any name (for "is the target empty?"). */
-    public static int countAnyTables(Connection c, boolean postgres) throws SQLException {
-        String sql = postgres
-                ? "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'"
-                : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
-        try (var s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getInt(1);
+    /**
+     * Whether {@code url} holds any table at all (a fresh, empty database has nothing to back up);
+     * true when that cannot be read, so that the caller errs on the side of the backup.
+     *
+     * @throws io.yaptide.store.db.DatabaseUnavailableException when it cannot be reached
+     */
+    public static boolean anyTables(DatabaseUrl url) {
+        try (Connection c = Connections.open(url, ConnectionPurpose.OPERATIONS)) {
+            return Catalog.countTables(c, url.isPostgres()) > 0;
+        } catch (SQLException e) {
+            return true;
         }
     }
 

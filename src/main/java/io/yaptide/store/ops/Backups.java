@@ -1,6 +1,8 @@
 package io.yaptide.store.ops;
 
 import io.yaptide.store.config.DatabaseUrl;
+import io.yaptide.store.db.ConnectionPurpose;
+import io.yaptide.store.db.Connections;
 import io.yaptide.store.db.Dialect;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -163,7 +165,7 @@ public final class Backups {
 
     private static BackupManifest sqliteCopy(DatabaseUrl url, Path tmp, String revision, Consumer<String> progress) {
         progress.accept("copying " + url + " with VACUUM INTO (consistent while in use)");
-        try (Connection c = Connections.open(url); PreparedStatement ps = c.prepareStatement("VACUUM INTO ?")) {
+        try (Connection c = Connections.open(url, ConnectionPurpose.OPERATIONS); PreparedStatement ps = c.prepareStatement("VACUUM INTO ?")) {
             ps.setString(1, tmp.toAbsolutePath().toString());
             ps.execute();
         } catch (SQLException e) {
@@ -176,7 +178,7 @@ public final class Backups {
     /** Opens an SQLite file, runs the integrity check and counts the rows of every table. */
     public static Map<String, Long> verifySqliteFile(Path file, Consumer<String> progress) {
         DatabaseUrl copy = DatabaseUrl.parse("jdbc:sqlite:" + file.toAbsolutePath());
-        try (Connection c = Connections.open(copy); Statement s = c.createStatement()) {
+        try (Connection c = Connections.open(copy, ConnectionPurpose.OPERATIONS); Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("PRAGMA integrity_check")) {
                 rs.next();
                 if (!"ok".equals(rs.getString(1))) {
@@ -197,7 +199,7 @@ public final class Backups {
                                          Consumer<String> progress) {
         Path pgDump = ToolProcess.require(ExternalTool.PG_DUMP, env);
         Map<String, Long> counted;
-        try (Connection c = Connections.open(url)) {
+        try (Connection c = Connections.open(url, ConnectionPurpose.OPERATIONS)) {
             // Count in the snapshot pg_dump will dump, so the recorded counts are exactly the file's.
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -280,7 +282,7 @@ public final class Backups {
             throws IOException {
         progress.accept("writing a portable dump of " + url);
         Map<String, Long> written;
-        try (Connection c = Connections.open(url); OutputStream out = Files.newOutputStream(tmp)) {
+        try (Connection c = Connections.open(url, ConnectionPurpose.OPERATIONS); OutputStream out = Files.newOutputStream(tmp)) {
             c.setAutoCommit(false);
             if (url.isPostgres()) {
                 c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);

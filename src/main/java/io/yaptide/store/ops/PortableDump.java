@@ -6,7 +6,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.yaptide.store.db.Catalog;
 import io.yaptide.store.db.Dialect;
+import io.yaptide.store.db.Identifiers;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -43,7 +45,7 @@ import java.util.zip.GZIPOutputStream;
  * <p>The schema is not in the dump: restore migrates the empty target to the recorded revision
  * (the changelog is the schema's single source) and then loads the rows, parents first.
  */
-public final class PortableDump {
+final class PortableDump {
 
     public static final String FORMAT = "yaptide-portable-dump";
     static final ObjectMapper MAPPER = new ObjectMapper();
@@ -117,7 +119,7 @@ public final class PortableDump {
         long rows = 0;
         try (Statement s = c.createStatement()) {
             s.setFetchSize(200);
-            try (ResultSet rs = s.executeQuery("SELECT * FROM " + AppTables.quoted(table) + " ORDER BY id")) {
+            try (ResultSet rs = s.executeQuery("SELECT * FROM " + Identifiers.quoted(table) + " ORDER BY id")) {
                 ResultSetMetaData md = rs.getMetaData();
                 List<Column> columns = new ArrayList<>();
                 for (int i = 1; i <= md.getColumnCount(); i++) {
@@ -320,7 +322,7 @@ public final class PortableDump {
         if (known == null) {
             known = new HashSet<>();
             try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT * FROM " + AppTables.quoted(table) + " WHERE 1 = 0")) {
+                 ResultSet rs = s.executeQuery("SELECT * FROM " + Identifiers.quoted(table) + " WHERE 1 = 0")) {
                 for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
                     known.add(rs.getMetaData().getColumnLabel(i).toLowerCase(Locale.ROOT));
                 }
@@ -339,10 +341,10 @@ public final class PortableDump {
                 names.append(", ");
                 marks.append(", ");
             }
-            names.append(AppTables.quoted(col.name().toLowerCase(Locale.ROOT)));
+            names.append(Identifiers.quoted(col.name().toLowerCase(Locale.ROOT)));
             marks.append('?');
         }
-        return c.prepareStatement("INSERT INTO " + AppTables.quoted(table) + " (" + names + ") VALUES (" + marks + ")");
+        return c.prepareStatement("INSERT INTO " + Identifiers.quoted(table) + " (" + names + ") VALUES (" + marks + ")");
     }
 
     private static void bind(PreparedStatement ps, int i, ColumnType type, JsonNode v, Dialect dialect) throws SQLException {
@@ -366,13 +368,13 @@ public final class PortableDump {
 
     static void resetSequences(Connection c) throws SQLException {
         for (String table : AppTables.SERIAL) {
-            if (!AppTables.exists(c, table)) {
+            if (!Catalog.tableExists(c, table)) {
                 continue;
             }
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT setval(pg_get_serial_sequence(?, 'id'), COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM "
-                            + AppTables.quoted(table))) {
-                ps.setString(1, "public." + AppTables.quoted(table));
+                            + Identifiers.quoted(table))) {
+                ps.setString(1, "public." + Identifiers.quoted(table));
                 ps.execute();
             }
         }

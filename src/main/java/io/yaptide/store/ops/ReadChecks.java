@@ -18,7 +18,7 @@ import java.util.Optional;
  * What the application needs of the data, checked through the stores themselves: every user loads,
  * every simulation loads with its tasks, every stored payload decompresses and parses as JSON.
  */
-public final class ReadChecks {
+final class ReadChecks {
 
     /** Counts of what loaded, and a line per failure. */
     public record Report(long users, long simulations, long tasks, long payloads, List<String> failures) {

@@ -1,9 +1,11 @@
 package io.yaptide.store.ops;
 
+import io.yaptide.store.config.DatabaseUrl;
+import io.yaptide.store.db.ConnectionPurpose;
+import io.yaptide.store.db.Connections;
+import io.yaptide.store.migrate.Bookkeeping;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Optional;
 
 /**
@@ -13,22 +15,24 @@ import java.util.Optional;
 public record RecordedRevision(String id, boolean original) {
 
     public static Optional<RecordedRevision> read(Connection c) throws SQLException {
-        if (AppTables.exists(c, "databasechangelog") || AppTables.exists(c, "DATABASECHANGELOG")) {
-            try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT id FROM databasechangelog ORDER BY orderexecuted DESC")) {
-                if (rs.next()) {
-                    return Optional.of(new RecordedRevision(rs.getString(1), false));
-                }
-            }
+        Optional<String> ours = Bookkeeping.lastRecorded(c);
+        if (ours.isPresent()) {
+            return Optional.of(new RecordedRevision(ours.get(), false));
         }
-        if (AppTables.exists(c, "alembic_version")) {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT version_num FROM alembic_version")) {
-                if (rs.next()) {
-                    return Optional.of(new RecordedRevision(rs.getString(1), true));
-                }
-            }
+        return Bookkeeping.alembicVersion(c).map(id -> new RecordedRevision(id, true));
+    }
+
+    /**
+     * The revision {@code url} records, read over its own operations connection.
+     *
+     * @throws OpsException with the driver's message when it cannot be read
+     */
+    public static Optional<RecordedRevision> read(DatabaseUrl url) {
+        try (Connection c = Connections.open(url, ConnectionPurpose.OPERATIONS)) {
+            return read(c);
+        } catch (SQLException e) {
+            throw new OpsException(e.getMessage(), e);
         }
-        return Optional.empty();
     }
 
     public String label() {

@@ -1,16 +1,17 @@
 package io.yaptide.store.ops;
 
 import io.yaptide.store.config.DatabaseUrl;
+import io.yaptide.store.db.ConnectionPurpose;
+import io.yaptide.store.db.Connections;
 import io.yaptide.store.db.Database;
+import io.yaptide.store.db.ScratchDatabases;
 import io.yaptide.store.migrate.MigrationException;
 import io.yaptide.store.migrate.Migrator;
 import io.yaptide.store.migrate.Revision;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -126,7 +127,7 @@ public final class Rehearsal {
         if (ours != null) {
             return java.util.Optional.empty();
         }
-        try (Connection c = Connections.open(url)) {
+        try (Connection c = Connections.open(url, ConnectionPurpose.OPERATIONS)) {
             return RecordedRevision.read(c).filter(RecordedRevision::original);
         } catch (SQLException e) {
             throw new OpsException("cannot read the revision of the scratch copy: " + e.getMessage(), e);
@@ -172,7 +173,7 @@ public final class Rehearsal {
     }
 
     private static Map<String, TableStats.TableDigest> digests(DatabaseUrl url) {
-        try (Connection c = Connections.open(url)) {
+        try (Connection c = Connections.open(url, ConnectionPurpose.OPERATIONS)) {
             return TableStats.digests(c);
         } catch (SQLException e) {
             throw new OpsException("cannot read the scratch copy: " + e.getMessage(), e);
@@ -210,42 +211,33 @@ public final class Rehearsal {
         private static ScratchCopy sqlite(DatabaseUrl source, Consumer<String> say) {
             Path dir;
             try {
-                dir = Files.createTempDirectory("yaptide-rehearse-");
+                dir = ScratchDatabases.temporaryDirectory("yaptide-rehearse-");
             } catch (IOException e) {
                 throw new OpsException("cannot create a temporary directory: " + e.getMessage(), e);
             }
             Path file = dir.resolve("copy.db");
             Backups.backup(source, file, Backups.Mode.AUTO, null, Map.of(), line -> { });
             say.accept("copied " + source + " to the scratch file " + file);
-            return new ScratchCopy(DatabaseUrl.parse("jdbc:sqlite:" + file), () -> deleteTree(dir), file.toString());
-        }
-
-        private static void deleteTree(Path dir) {
-            try (var walk = Files.walk(dir)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException ignored) {
-                // a temp directory; the OS cleans it eventually
-            }
+            return new ScratchCopy(DatabaseUrl.parse("jdbc:sqlite:" + file), () -> ScratchDatabases.deleteTree(dir), file.toString());
         }
 
         private static ScratchCopy postgres(DatabaseUrl source, Map<String, String> env, Consumer<String> say) {
             String name = "yaptide_rehearse_" + ProcessHandle.current().pid() + "_" + System.currentTimeMillis() % 100000;
             DatabaseUrl scratch = source.withDatabase(name);
-            DatabaseUrl admin = reachable(Connections.maintenance(source)) ? Connections.maintenance(source) : source;
-            Runnable drop = () -> admin(admin, "DROP DATABASE IF EXISTS " + Connections.quotedDatabase(name) + " WITH (FORCE)");
+            DatabaseUrl admin = ScratchDatabases.serverOf(source);
+            Runnable drop = () -> admin(admin, () -> ScratchDatabases.drop(admin, name));
             try {
-                admin(admin, "CREATE DATABASE " + Connections.quotedDatabase(name) + " TEMPLATE "
-                        + Connections.quotedDatabase(source.database()));
+                admin(admin, () -> ScratchDatabases.create(admin, name, source.database()));
                 say.accept("copied " + source + " to the scratch database " + name + " (CREATE DATABASE ... TEMPLATE)");
                 return new ScratchCopy(scratch, drop, name);
             } catch (OpsException busy) {
                 // TEMPLATE needs the source to have no other sessions; a live server has some.
                 say.accept("the database is in use (" + busy.getMessage() + "); copying it through a backup instead");
             }
-            admin(admin, "CREATE DATABASE " + Connections.quotedDatabase(name));
+            admin(admin, () -> ScratchDatabases.create(admin, name, null));
             Path dir = null;
             try {
-                dir = Files.createTempDirectory("yaptide-rehearse-");
+                dir = ScratchDatabases.temporaryDirectory("yaptide-rehearse-");
                 Path file = Backups.defaultFile(dir, source, null, Backups.Mode.AUTO, env);
                 Backups.backup(source, file, Backups.Mode.AUTO, null, env, line -> { });
                 Restores.restore(file, scratch, false, env, line -> { });
@@ -255,32 +247,18 @@ public final class Rehearsal {
                 drop.run();
                 throw e instanceof OpsException o ? o : new OpsException("cannot copy " + source + ": " + e.getMessage(), e);
             } finally {
-                if (dir != null) {
-                    deleteTree(dir);
-                }
+                ScratchDatabases.deleteTree(dir);
             }
         }
 
-        /** The maintenance database may be closed to this role; then the source database serves (TEMPLATE then fails over to a backup). */
-        private static boolean reachable(DatabaseUrl url) {
-            try (Connection ignored = java.sql.DriverManager.getConnection(url.jdbcUrl(), props(url))) {
-                return true;
-            } catch (SQLException e) {
-                return false;
-            }
+        /** One statement on the server; the maintenance database may be closed to this role, then the source serves (TEMPLATE then fails over to a backup). */
+        private interface ServerStatement {
+            void run() throws SQLException;
         }
 
-        private static java.util.Properties props(DatabaseUrl url) {
-            java.util.Properties p = new java.util.Properties();
-            url.user().ifPresent(u -> p.setProperty("user", u));
-            url.password().ifPresent(pw -> p.setProperty("password", pw));
-            p.setProperty("connectTimeout", "5");
-            return p;
-        }
-
-        private static void admin(DatabaseUrl admin, String sql) {
-            try (Connection c = Connections.open(admin); Statement s = c.createStatement()) {
-                s.execute(sql);
+        private static void admin(DatabaseUrl admin, ServerStatement statement) {
+            try {
+                statement.run();
             } catch (SQLException e) {
                 throw new OpsException(e.getMessage().lines().findFirst().orElse("") + " (on " + admin + ")", e);
             }

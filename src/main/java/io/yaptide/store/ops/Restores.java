@@ -1,7 +1,12 @@
 package io.yaptide.store.ops;
 
 import io.yaptide.store.config.DatabaseUrl;
+import io.yaptide.store.db.Catalog;
+import io.yaptide.store.db.ConnectionPurpose;
+import io.yaptide.store.db.Connections;
 import io.yaptide.store.db.Dialect;
+import io.yaptide.store.db.Identifiers;
+import io.yaptide.store.migrate.Bookkeeping;
 import io.yaptide.store.migrate.MigrationException;
 import io.yaptide.store.migrate.Migrator;
 import java.nio.file.Files;
@@ -55,8 +60,8 @@ public final class Restores {
             throw new OpsException("cannot restore into an in-memory SQLite database; give a file URL");
         }
         int tables;
-        try (Connection c = Connections.open(target)) {
-            tables = AppTables.countAnyTables(c, target.isPostgres());
+        try (Connection c = Connections.open(target, ConnectionPurpose.OPERATIONS)) {
+            tables = Catalog.countTables(c, target.isPostgres());
         } catch (SQLException e) {
             throw new OpsException("cannot inspect " + target + ": " + e.getMessage(), e);
         }
@@ -72,7 +77,7 @@ public final class Restores {
             case PORTABLE -> portableRestore(file, target, tables > 0, progress);
         }
         Map<String, Long> rows;
-        try (Connection c = Connections.open(target)) {
+        try (Connection c = Connections.open(target, ConnectionPurpose.OPERATIONS)) {
             rows = TableStats.rowCounts(c);
         } catch (SQLException e) {
             throw new OpsException("the restored database cannot be read: " + e.getMessage(), e);
@@ -111,7 +116,7 @@ public final class Restores {
         Backups.verifySqliteFile(file, line -> { });
         // The online backup API in reverse: pages are copied under the target's lock, so a server
         // with the file open sees the old or the new database, never a mixture.
-        try (Connection c = Connections.open(target); Statement s = c.createStatement()) {
+        try (Connection c = Connections.open(target, ConnectionPurpose.OPERATIONS); Statement s = c.createStatement()) {
             s.executeUpdate("restore from \"" + file.toAbsolutePath() + "\"");
         } catch (SQLException e) {
             throw new OpsException("restore into " + target + " failed: " + e.getMessage(), e);
@@ -142,7 +147,7 @@ public final class Restores {
         } catch (MigrationException e) {
             throw new OpsException("creating the schema of " + file + " in " + target + " failed" + lost + ": " + e.getMessage(), e);
         }
-        try (Connection c = Connections.open(target)) {
+        try (Connection c = Connections.open(target, ConnectionPurpose.OPERATIONS)) {
             PortableDump.load(file, c, target.isPostgres() ? Dialect.POSTGRESQL : Dialect.SQLITE, progress);
         } catch (SQLException e) {
             throw new OpsException("loading " + file + " into " + target + " failed; no row of the dump was loaded" + lost
@@ -154,14 +159,14 @@ public final class Restores {
     static void dropAll(DatabaseUrl target) {
         List<String> tables = new ArrayList<>(AppTables.ALL);
         java.util.Collections.reverse(tables);
-        tables.addAll(AppTables.BOOKKEEPING);
-        try (Connection c = Connections.open(target); Statement s = c.createStatement()) {
+        tables.addAll(Bookkeeping.TABLES);
+        try (Connection c = Connections.open(target, ConnectionPurpose.OPERATIONS); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             if (target.isSqlite()) {
                 s.execute("PRAGMA defer_foreign_keys = ON");
             }
             for (String t : tables) {
-                s.execute("DROP TABLE IF EXISTS " + AppTables.quoted(t) + (target.isPostgres() ? " CASCADE" : ""));
+                s.execute("DROP TABLE IF EXISTS " + Identifiers.quoted(t) + (target.isPostgres() ? " CASCADE" : ""));
             }
             c.commit();
         } catch (SQLException e) {

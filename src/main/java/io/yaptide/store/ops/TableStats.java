@@ -1,5 +1,6 @@
 package io.yaptide.store.ops;
 
+import io.yaptide.store.db.Identifiers;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -35,7 +36,7 @@ public final class TableStats {
     }
 
     public static long count(Connection c, String table) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + AppTables.quoted(table))) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + Identifiers.quoted(table))) {
             rs.next();
             return rs.getLong(1);
         }
@@ -48,7 +49,7 @@ public final class TableStats {
                 : "SELECT SUM(pgsize) FROM dbstat WHERE name = ? OR name IN (SELECT name FROM sqlite_master WHERE tbl_name = ? AND type = 'index')";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             if (postgres) {
-                ps.setString(1, "public." + AppTables.quoted(table));
+                ps.setString(1, "public." + Identifiers.quoted(table));
             } else {
                 ps.setString(1, table);
                 ps.setString(2, table);
@@ -86,7 +87,7 @@ public final class TableStats {
             if (auto && !c.getMetaData().getURL().startsWith("jdbc:sqlite")) {
                 c.setAutoCommit(false);
             }
-            try (ResultSet rs = s.executeQuery("SELECT * FROM " + AppTables.quoted(table) + " ORDER BY id")) {
+            try (ResultSet rs = s.executeQuery("SELECT * FROM " + Identifiers.quoted(table) + " ORDER BY id")) {
                 ResultSetMetaData md = rs.getMetaData();
                 TreeMap<String, Integer> columns = new TreeMap<>();
                 for (int i = 1; i <= md.getColumnCount(); i++) {

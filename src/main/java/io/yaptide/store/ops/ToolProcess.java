@@ -25,7 +25,10 @@ final class ToolProcess {
 
     /** Connection arguments for the PostgreSQL client programs. */
     static List<String> connectionArgs(DatabaseUrl url) {
-        List<String> args = new ArrayList<>(List.of("--host", url.host(), "--port", String.valueOf(url.port())));
+        // a multi-host URL as libpq takes it: --host h1,h2 --port p1,p2 (the primary chosen by PGTARGETSESSIONATTRS)
+        String hosts = url.hosts().stream().map(DatabaseUrl.HostPort::host).collect(java.util.stream.Collectors.joining(","));
+        String ports = url.hosts().stream().map(h -> String.valueOf(h.port())).collect(java.util.stream.Collectors.joining(","));
+        List<String> args = new ArrayList<>(List.of("--host", hosts, "--port", ports));
         url.user().ifPresent(u -> {
             args.add("--username");
             args.add(u);
@@ -37,6 +40,9 @@ final class ToolProcess {
     static Map<String, String> environment(DatabaseUrl url, Map<String, String> base) {
         Map<String, String> env = new java.util.HashMap<>(base);
         url.password().ifPresent(pw -> env.put("PGPASSWORD", pw));
+        if (url.isMultiHost()) {
+            env.put("PGTARGETSESSIONATTRS", "read-write"); // the primary, as the JDBC side's targetServerType=primary
+        }
         return env;
     }
 

@@ -4,11 +4,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamReadException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,11 +32,8 @@ import java.util.Map;
  * text the worker sent. The HTTP route reads the same way from the socket, page by page
  * ({@link ResultSetIngest}), for result sets larger than the heap.
  *
- * <h2>Out: the original's {@code GET /results} body</h2>
- * <pre>{"message": "Results for job: JOB", "estimators": [{"metadata": {...}, "name": "...",
- *                                               "pages": [page, ...]}, ...]}</pre>
- * {@link #write} splices the stored JSON of each estimator and page into that body without parsing
- * it: estimators in stored order, pages by page number.
+ * <p>Out, the original's {@code GET /results} body is written by the HTTP layer
+ * ({@code http/ResultSetBody}), from {@link EstimatorPages} as {@link ResultStore#resultSet} reads them.
  */
 public final class ResultSetCodec {
 
@@ -131,59 +125,6 @@ public final class ResultSetCodec {
             }
             return out;
         }
-    }
-
-    /** The body of the original's {@code GET /results} response, as UTF-8 JSON bytes. */
-    public static byte[] toJsonBytes(String message, List<EstimatorPages> estimators) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
-        write(out, message, estimators);
-        return out.toByteArray();
-    }
-
-    /**
-     * Writes the body of the original's {@code GET /results} response to {@code out} (not closed).
-     * The envelope is written by hand so that stored JSON is copied as bytes, never re-encoded.
-     */
-    public static void write(OutputStream out, String message, List<EstimatorPages> estimators) {
-        try {
-            out.write(ascii("{\"message\":"));
-            out.write(Payload.MAPPER.writeValueAsBytes(message));
-            out.write(ascii(",\"estimators\":["));
-            boolean firstEstimator = true;
-            for (EstimatorPages e : estimators) {
-                out.write(ascii(firstEstimator ? "{\"metadata\":" : ",{\"metadata\":"));
-                firstEstimator = false;
-                writeStored(out, e.estimator().metadata());
-                out.write(ascii(",\"name\":"));
-                out.write(Payload.MAPPER.writeValueAsBytes(e.estimator().name()));
-                out.write(ascii(",\"pages\":["));
-                boolean firstPage = true;
-                for (ResultPage page : e.pages()) {
-                    if (!firstPage) {
-                        out.write(',');
-                    }
-                    firstPage = false;
-                    writeStored(out, page.data());
-                }
-                out.write(ascii("]}"));
-            }
-            out.write(ascii("]}"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Splices a stored JSON value in as it is (null for a row without data). */
-    private static void writeStored(OutputStream out, Payload payload) throws IOException {
-        if (payload == null) {
-            out.write(ascii("null"));
-        } else {
-            out.write(payload.jsonBytes());
-        }
-    }
-
-    private static byte[] ascii(String text) {
-        return text.getBytes(StandardCharsets.US_ASCII);
     }
 
     private static void expect(boolean condition, String problem) {

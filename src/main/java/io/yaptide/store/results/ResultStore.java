@@ -1,6 +1,7 @@
 package io.yaptide.store.results;
 
 import io.yaptide.store.db.Database;
+import io.yaptide.store.db.StoreException;
 import io.yaptide.store.results.ResultSetCodec.EstimatorPages;
 import io.yaptide.store.simulations.JobState;
 import io.yaptide.store.simulations.SimulationStore;
@@ -15,7 +16,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
@@ -59,8 +59,8 @@ public final class ResultStore {
      * for this simulation is replaced (with its pages). Within the set, a later estimator of the same
      * name replaces an earlier one.
      *
-     * @throws NoSuchElementException if there is no such simulation
-     * @throws IllegalArgumentException if an estimator lists a page number twice
+     * @throws StoreException.NotFound if there is no such simulation
+     * @throws StoreException.Invalid if an estimator lists a page number twice
      */
     public void storeResults(long simulationId, List<EstimatorResult> estimators) {
         checkPages(estimators);
@@ -83,8 +83,8 @@ public final class ResultStore {
      * a crash leaves either both or neither (never a whole result set on a PENDING job). A
      * simulation that has finished already keeps its state and its results.
      *
-     * @throws NoSuchElementException if there is no such simulation
-     * @throws IllegalArgumentException if an estimator lists a page number twice
+     * @throws StoreException.NotFound if there is no such simulation
+     * @throws StoreException.Invalid if an estimator lists a page number twice
      */
     public Completion storeResultsAndComplete(long simulationId, List<EstimatorResult> estimators, Instant endTime) {
         checkPages(estimators);
@@ -115,7 +115,7 @@ public final class ResultStore {
             Set<Integer> seen = new HashSet<>();
             for (EstimatorResult.PageData page : e.pages()) {
                 if (!seen.add(page.pageNumber())) {
-                    throw new IllegalArgumentException("estimator " + e.name() + " has page " + page.pageNumber() + " twice");
+                    throw new StoreException.Invalid("estimator " + e.name() + " has page " + page.pageNumber() + " twice");
                 }
             }
         }
@@ -358,15 +358,11 @@ public final class ResultStore {
         }
     }
 
+    /** The simulation's input, as {@code SimulationStore.create} wrote it (the one writer of the Input table). */
     public Optional<StoredInput> input(long simulationId) {
         return db.jdbi().withHandle(h -> h.createQuery(
                         "SELECT id, simulation_id, compressed_data FROM \"Input\" WHERE simulation_id = :sim ORDER BY id")
                 .bind("sim", simulationId).map(INPUT).findFirst());
-    }
-
-    /** Stores (or replaces) the input of a simulation. */
-    public void storeInput(long simulationId, Payload input) {
-        replaceSingle("Input", simulationId, input);
     }
 
     /** Stores (or replaces) the log files of a simulation. */
@@ -424,7 +420,7 @@ public final class ResultStore {
         boolean exists = h.createQuery("SELECT id FROM \"Simulation\" WHERE id = :sim" + lock)
                 .bind("sim", simulationId).mapTo(Long.class).findOne().isPresent();
         if (!exists) {
-            throw new NoSuchElementException("no simulation with id " + simulationId);
+            throw new StoreException.NotFound("no simulation with id " + simulationId);
         }
     }
 

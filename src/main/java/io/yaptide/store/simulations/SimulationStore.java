@@ -4,6 +4,8 @@ import io.yaptide.store.db.Database;
 import io.yaptide.store.db.DeadlockRetry;
 import io.yaptide.store.db.Dialect;
 import io.yaptide.store.db.NullableColumns;
+import io.yaptide.store.db.StoreException;
+import io.yaptide.store.db.StoreTransaction;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.Query;
 
 /**
  * Simulations with their tasks and input.
@@ -23,15 +26,6 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  * matches no row, so no update is lost and no state regresses under concurrent writers.
  */
 public final class SimulationStore {
-
-    /** The states after which nothing changes any more; as SQL, for the guards below. */
-    static final String TERMINAL_STATES_SQL = "('COMPLETED', 'FAILED', 'CANCELED')";
-
-    /**
-     * States in which a job cannot be cancelled: the terminal ones, and UNKNOWN (created but never
-     * submitted), as in the original's cancel routes.
-     */
-    static final String NOT_CANCELABLE_SQL = "('COMPLETED', 'FAILED', 'CANCELED', 'UNKNOWN')";
 
     private static final String SELECT_SIMULATION = """
             SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type,
@@ -55,9 +49,11 @@ public final class SimulationStore {
             END""";
 
     private final Database db;
+    private final UpdateKeys keys;
 
     public SimulationStore(Database db) {
         this.db = db;
+        this.keys = new UpdateKeys(db);
     }
 
     // ---- create -----------------------------------------------------------------------------------
@@ -67,8 +63,8 @@ public final class SimulationStore {
      * each with {@code requestedPrimaries}) and its input, atomically, and a fresh update key of
      * which only the hash is stored.
      *
-     * @throws IllegalArgumentException when the request is incomplete, the user or cluster does not
-     *                                  exist, or the job id is taken (nothing is written)
+     * @throws StoreException.Invalid when the request is incomplete, the user or cluster does not
+     *                                exist, or the job id is taken (nothing is written)
      */
     public CreatedSimulation create(NewSimulation request) {
         return create(request, (h, created) -> { });
@@ -76,7 +72,7 @@ public final class SimulationStore {
 
     /** Work to do in the creating transaction, given the simulation and its plain update key. */
     public interface SameTransaction {
-        void run(Handle handle, CreatedSimulation created);
+        void run(StoreTransaction transaction, CreatedSimulation created);
     }
 
     /** As {@link #create(NewSimulation)}, running {@code alsoDo} in the same transaction (an outbox row). */
@@ -84,8 +80,9 @@ public final class SimulationStore {
         validate(request);
         Instant startTime = (request.startTime() != null ? request.startTime() : Instant.now())
                 .truncatedTo(ChronoUnit.MICROS); // both databases keep microseconds
-        String key = UpdateKey.generate();
-        String keyHash = UpdateKey.hash(key);
+        UpdateKeys.Issued issued = UpdateKeys.issue();
+        String key = issued.key();
+        String keyHash = issued.hash();
         Simulation created = db.jdbi().inTransaction(h -> {
             checkReferences(h, request);
             long id = h.createUpdate("""
@@ -117,7 +114,7 @@ public final class SimulationStore {
                     : new BatchSimulation(id, request.jobId(), request.userId(), startTime, null, request.title(),
                             request.inputType(), request.simType(), JobState.PENDING, request.clusterId(),
                             null, null, null);
-            alsoDo.run(h, new CreatedSimulation(made, key));
+            alsoDo.run(StoreTransaction.of(h), new CreatedSimulation(made, key));
             return made;
         });
         return new CreatedSimulation(created, key);
@@ -142,7 +139,7 @@ public final class SimulationStore {
 
     private static void require(boolean condition, String message) {
         if (!condition) {
-            throw new IllegalArgumentException(message);
+            throw new StoreException.Invalid(message);
         }
     }
 
@@ -201,6 +198,12 @@ public final class SimulationStore {
         h.createUpdate(variantSql).bind("id", simulationId).execute();
     }
 
+    /** Records a direct simulation's merge id in the caller's transaction (the one creating the job). */
+    public static void recordMergeId(Handle h, long simulationId, String mergeId) {
+        h.createUpdate("UPDATE \"CelerySimulation\" SET merge_id = :mergeId WHERE id = :id")
+                .bind("mergeId", mergeId).bind("id", simulationId).execute();
+    }
+
     // ---- read -------------------------------------------------------------------------------------
 
     public Optional<Simulation> findById(long id) {
@@ -232,18 +235,16 @@ public final class SimulationStore {
         require(pageIdx >= 0, "page index must be 0 or more, got " + pageIdx);
         require(pageSize >= 1, "page size must be at least 1, got " + pageSize);
         SimulationOrder o = order != null ? order : SimulationOrder.NEWEST_FIRST;
-        String column = o.field() == SimulationOrder.Field.END_TIME ? "s.end_time" : "s.start_time";
-        // PostgreSQL's default null placement (nulls are the largest), spelled out so SQLite agrees.
-        String orderBy = o.descending()
-                ? column + " DESC NULLS FIRST, s.id DESC"
-                : column + " ASC NULLS LAST, s.id ASC";
         List<String> stateNames = states.stream().map(JobState::name).sorted().toList();
-        String stateFilter = stateNames.isEmpty() ? "" : " AND s.job_state IN (<states>)";
+        String stateFilter = stateNames.isEmpty() ? "" : " AND p.job_state IN (<states>)";
+        // The page's ids first, from the index alone (a3d9e5f1c7b4: user, order column, id, state),
+        // then only those rows: OFFSET skips index entries, not table rows, so a deep page stays cheap.
+        String pageIds = "SELECT p.id FROM \"Simulation\" p WHERE p.user_id = :userId" + stateFilter
+                + " ORDER BY " + orderBy(o, "p") + " LIMIT :limit OFFSET :offset";
         return db.jdbi().inTransaction(h -> {
-            var count = h.createQuery("SELECT COUNT(*) FROM \"Simulation\" s WHERE s.user_id = :userId" + stateFilter)
+            var count = h.createQuery("SELECT COUNT(*) FROM \"Simulation\" p WHERE p.user_id = :userId" + stateFilter)
                     .bind("userId", userId);
-            var select = h.createQuery(SELECT_SIMULATION + "WHERE s.user_id = :userId" + stateFilter + " ORDER BY "
-                            + orderBy + " LIMIT :limit OFFSET :offset")
+            var select = h.createQuery(SELECT_SIMULATION + "WHERE s.id IN (" + pageIds + ") ORDER BY " + orderBy(o, "s"))
                     .bind("userId", userId)
                     .bind("limit", pageSize)
                     .bind("offset", (long) pageIdx * pageSize);
@@ -255,6 +256,14 @@ public final class SimulationStore {
             List<Simulation> page = select.map((rs, ctx) -> map(rs, db.dialect())).list();
             return new SimulationPage(page, total, pageIdx, pageSize);
         });
+    }
+
+    /** PostgreSQL's default null placement (nulls are the largest), spelled out so SQLite agrees; ties by id. */
+    private static String orderBy(SimulationOrder o, String alias) {
+        String column = alias + (o.field() == SimulationOrder.Field.END_TIME ? ".end_time" : ".start_time");
+        return o.descending()
+                ? column + " DESC NULLS FIRST, " + alias + ".id DESC"
+                : column + " ASC NULLS LAST, " + alias + ".id ASC";
     }
 
     /** All simulations ordered by id, optionally only one user's. */
@@ -306,10 +315,71 @@ public final class SimulationStore {
 
     // ---- delete -----------------------------------------------------------------------------------
 
-    /** Deletes a simulation and (by the schema's ON DELETE CASCADE) everything it owns; false if there was none. */
+    /**
+     * Counts what deleting the simulations chosen by {@code chosenIds} (SQL selecting their ids, its
+     * parameters bound by {@code bind}) removes: one query, for both databases.
+     */
+    static CascadeCounts cascadeOf(Handle h, String chosenIds, java.util.function.UnaryOperator<Query> bind) {
+        return bind.apply(h.createQuery("""
+                        SELECT
+                          (SELECT COUNT(*) FROM "Simulation" WHERE id IN (CHOSEN)) AS simulations,
+                          (SELECT COUNT(*) FROM "Task" WHERE simulation_id IN (CHOSEN)) AS tasks,
+                          (SELECT COUNT(*) FROM "Input" WHERE simulation_id IN (CHOSEN)) AS inputs,
+                          (SELECT COUNT(*) FROM "Estimator" WHERE simulation_id IN (CHOSEN)) AS estimators,
+                          (SELECT COUNT(*) FROM "Page" WHERE estimator_id IN
+                             (SELECT id FROM "Estimator" WHERE simulation_id IN (CHOSEN))) AS pages,
+                          (SELECT COUNT(*) FROM "Logfiles" WHERE simulation_id IN (CHOSEN)) AS logfiles"""
+                        .replace("CHOSEN", chosenIds)))
+                .map((rs, ctx) -> new CascadeCounts(rs.getLong("simulations"), rs.getLong("tasks"), rs.getLong("inputs"),
+                        rs.getLong("estimators"), rs.getLong("pages"), rs.getLong("logfiles")))
+                .one();
+    }
+
+    /** What deleting the user's simulations removes (a cascading delete of the user). */
+    public CascadeCounts cascadeOfUser(long userId) {
+        return db.jdbi().withHandle(h -> cascadeOf(h, "SELECT id FROM \"Simulation\" WHERE user_id = :userId",
+                q -> q.bind("userId", userId)));
+    }
+
+
+    /**
+     * Deletes a simulation and (by the schema's ON DELETE CASCADE) everything it owns, whatever its
+     * state (the operator's {@code remove-simulation}); false if there was none. A user deletes
+     * through {@link #deleteOwn}.
+     */
     public boolean delete(long id) {
         return db.jdbi().withHandle(h -> h.createUpdate("DELETE FROM \"Simulation\" WHERE id = :id")
                 .bind("id", id).execute()) > 0;
+    }
+
+    /** What became of a user's request to delete their simulation. */
+    public enum Deletion { DELETED, NO_SUCH_SIMULATION, NOT_THE_OWNER, STILL_RUNNING }
+
+    /**
+     * A user deletes their own simulation, with everything it owns: only one whose tasks have ended
+     * ({@link JobState#DELETABLE}). The rule is the DELETE's WHERE clause; when it matches no row,
+     * a read says why.
+     */
+    public Deletion deleteOwn(String jobId, long userId) {
+        for (int attempt = 0; ; attempt++) {
+            int deleted = db.jdbi().withHandle(h -> h.createUpdate("DELETE FROM \"Simulation\" WHERE job_id = :jobId"
+                            + " AND user_id = :userId AND job_state IN " + JobState.DELETABLE_SQL)
+                    .bind("jobId", jobId).bind("userId", userId).execute());
+            if (deleted > 0) {
+                return Deletion.DELETED;
+            }
+            Optional<Simulation> now = findByJobId(jobId);
+            if (now.isEmpty()) {
+                return Deletion.NO_SUCH_SIMULATION;
+            }
+            if (!java.util.Objects.equals(now.get().userId(), userId)) {
+                return Deletion.NOT_THE_OWNER;
+            }
+            // its tasks ended between the DELETE and the read: states only move on, so once more will do
+            if (!JobState.DELETABLE.contains(now.get().state()) || attempt > 0) {
+                return Deletion.STILL_RUNNING;
+            }
+        }
     }
 
     // ---- state ------------------------------------------------------------------------------------
@@ -375,7 +445,7 @@ public final class SimulationStore {
                         UPDATE "Simulation" SET
                             job_state = COALESCE(:state, job_state),
                             end_time = COALESCE(end_time, :endTime)
-                        WHERE id = :id AND job_state NOT IN """ + TERMINAL_STATES_SQL)
+                        WHERE id = :id AND job_state NOT IN """ + JobState.TERMINAL_SQL)
                 .bind("id", simulationId)
                 .bind("state", update.state() == null ? null : update.state().name())
                 .bindByType("endTime", truncate(update.endTime()), Instant.class)
@@ -391,18 +461,35 @@ public final class SimulationStore {
      *         original refuses to cancel those too), or does not exist: nothing changed then
      */
     public boolean cancel(long simulationId) {
+        return end(simulationId, JobState.CANCELED, JobState.SETTLED_SQL, h -> { });
+    }
+
+    /**
+     * Ends a submitted job FAILED with its unfinished tasks, atomically, unless it has finished
+     * already (a dispatcher that lost the job's workers), running {@code alsoDo} in the same
+     * transaction (the dispatcher's own bookkeeping).
+     *
+     * @return true if it was failed now
+     */
+    public boolean fail(long simulationId, java.util.function.Consumer<Handle> alsoDo) {
+        return end(simulationId, JobState.FAILED, JobState.TERMINAL_SQL, alsoDo);
+    }
+
+    /** The simulation and its unfinished tasks to {@code state}, if the simulation is not in {@code refusedSql}. */
+    private boolean end(long simulationId, JobState state, String refusedSql, java.util.function.Consumer<Handle> alsoDo) {
         String now = db.dialect().nowSql();
         return DeadlockRetry.run(() -> db.jdbi().inTransaction(h -> {
-            int simulations = h.createUpdate("UPDATE \"Simulation\" SET job_state = 'CANCELED', end_time = COALESCE(end_time, "
-                            + now + ") WHERE id = :id AND job_state NOT IN " + NOT_CANCELABLE_SQL)
-                    .bind("id", simulationId).execute();
+            int simulations = h.createUpdate("UPDATE \"Simulation\" SET job_state = :state, end_time = COALESCE(end_time, "
+                            + now + ") WHERE id = :id AND job_state NOT IN " + refusedSql)
+                    .bind("id", simulationId).bind("state", state.name()).execute();
             if (simulations == 0) {
                 return false;
             }
-            h.createUpdate("UPDATE \"Task\" SET task_state = 'CANCELED', end_time = COALESCE(end_time, " + now
+            h.createUpdate("UPDATE \"Task\" SET task_state = :state, end_time = COALESCE(end_time, " + now
                             + "), estimated_time = NULL, last_update_time = " + now
-                            + " WHERE simulation_id = :id AND task_state NOT IN " + TERMINAL_STATES_SQL)
-                    .bind("id", simulationId).execute();
+                            + " WHERE simulation_id = :id AND task_state NOT IN " + JobState.TERMINAL_SQL)
+                    .bind("id", simulationId).bind("state", state.name()).execute();
+            alsoDo.accept(h);
             return true;
         }));
     }
@@ -426,52 +513,35 @@ public final class SimulationStore {
                 + ") ELSE end_time END";
         return db.jdbi().withHandle(h -> h.createUpdate("UPDATE \"Simulation\" SET job_state = " + STATE_FROM_TASKS
                         + ", end_time = " + endTime
-                        + " WHERE id = :id AND job_state NOT IN ('UNKNOWN', 'COMPLETED', 'FAILED', 'CANCELED')"
+                        + " WHERE id = :id AND job_state NOT IN " + JobState.SETTLED_SQL
                         + " AND job_state <> " + STATE_FROM_TASKS)
                 .bind("id", simulationId).execute() == 1);
     }
 
-    // ---- update keys ------------------------------------------------------------------------------
-
     /**
-     * Gives the simulation a fresh update key, stores only its hash, returns the key (shown once).
-     *
-     * @throws IllegalArgumentException if there is no such simulation
+     * As {@link #followTasks(long)} for a simulation just read: one whose state is settled
+     * ({@link JobState#SETTLED}: never submitted, or finished) cannot follow its tasks, so no statement
+     * is run for it (a status read of a finished job stays a read).
      */
-    public String rotateUpdateKey(long simulationId) {
-        String key = UpdateKey.generate();
-        int rows = db.jdbi().withHandle(h -> h.createUpdate(
-                        "UPDATE \"Simulation\" SET update_key_hash = :hash WHERE id = :id")
-                .bind("id", simulationId).bind("hash", UpdateKey.hash(key)).execute());
-        require(rows == 1, "simulation " + simulationId + " does not exist");
-        return key;
+    public boolean followTasks(Simulation simulation) {
+        return !simulation.state().isSettled() && followTasks(simulation.id());
     }
 
-    /**
-     * Checks a worker's update key for this simulation: one indexed read and a SHA-256, microseconds.
-     * Keys stored by the original (werkzeug password hashes) are verified once, slowly, and then
-     * replaced by the fast format; the replacement is guarded by the old hash, so a key rotated in
-     * the meantime is never overwritten.
-     */
+    // ---- update keys ------------------------------------------------------------------------------
+
+    /** The simulations' update keys: checked, rotated and upgraded by {@link UpdateKeys} alone. */
+    public UpdateKeys updateKeys() {
+        return keys;
+    }
+
+    /** {@link UpdateKeys#rotate}. */
+    public String rotateUpdateKey(long simulationId) {
+        return keys.rotate(simulationId);
+    }
+
+    /** {@link UpdateKeys#check}: true if the key opens this simulation. */
     public boolean checkUpdateKey(long simulationId, String updateKey) {
-        if (updateKey == null || updateKey.isEmpty()) {
-            return false;
-        }
-        Optional<String> stored = db.jdbi().withHandle(h -> h.createQuery(
-                        "SELECT update_key_hash FROM \"Simulation\" WHERE id = :id")
-                .bind("id", simulationId).mapTo(String.class).findOne());
-        if (stored.isEmpty() || stored.get() == null || !UpdateKey.verify(stored.get(), updateKey)) {
-            return false;
-        }
-        if (UpdateKey.isLegacy(stored.get())) {
-            db.jdbi().useHandle(h -> h.createUpdate(
-                            "UPDATE \"Simulation\" SET update_key_hash = :fast WHERE id = :id AND update_key_hash = :legacy")
-                    .bind("id", simulationId)
-                    .bind("fast", UpdateKey.hash(updateKey))
-                    .bind("legacy", stored.get())
-                    .execute());
-        }
-        return true;
+        return keys.check(simulationId, updateKey) == UpdateKeys.Check.ACCEPTED;
     }
 
     private static Instant truncate(Instant t) {

@@ -1,5 +1,6 @@
 package io.yaptide.store.simulations;
 
+import io.yaptide.store.db.StoreException;
 import io.yaptide.store.users.PasswordHash;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -38,7 +39,7 @@ public final class UpdateKey {
     /** The value to keep in {@code update_key_hash}: {@code sha256$} and the hex of SHA-256(key). */
     public static String hash(String key) {
         if (key == null || key.isEmpty()) {
-            throw new IllegalArgumentException("update key must not be empty");
+            throw new StoreException.Invalid("update key must not be empty");
         }
         return FAST_PREFIX + HexFormat.of().formatHex(sha256(key));
     }

@@ -5,13 +5,13 @@ import io.yaptide.store.db.DeadlockRetry;
 import io.yaptide.store.db.Dialect;
 import io.yaptide.store.db.NamedStatement;
 import io.yaptide.store.db.NullableColumns;
+import io.yaptide.store.db.StoreException;
 import io.yaptide.store.simulations.JobState;
 import io.yaptide.store.simulations.Platform;
 import io.yaptide.store.simulations.UpdateKey;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -20,7 +20,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
-import org.jdbi.v3.core.statement.SqlStatement;
 
 /**
  * Tasks of simulations, and the worker's progress updates under the original's rules.
@@ -93,6 +92,20 @@ public final class TaskStore {
             "\n  AND (SELECT set_config('synchronous_commit', 'off', true)) = 'off'";
 
     /**
+     * Appended on PostgreSQL to a report that sends a start time but nothing final (no end time, no
+     * celery id, no terminal state): the original's workers repeat {@code start_time} and
+     * {@code task_state: RUNNING} in their progress reports. Decided per row, on the row as it is:
+     * when the task already has its start time and is already in the reported state, this report
+     * changes only counters, exactly like a progress report, and commits like one; otherwise (it
+     * starts the task) it keeps the configured durability. start_time never goes back to NULL, so
+     * the decision cannot be wrong for the row version the update writes.
+     */
+    private static final String SETTLED_COMMIT_GUARD = """
+
+              AND set_config('synchronous_commit', CASE WHEN start_time IS NOT NULL AND task_state = COALESCE(:state, task_state)
+                  THEN 'off' ELSE current_setting('synchronous_commit') END, true) IS NOT NULL""";
+
+    /**
      * Appended to an update that authenticates the worker in the same statement: the simulation's
      * stored key hash must be the fast hash of the presented key. Comparing hashes in SQL is not
      * constant-time, which is harmless: what could leak is how many leading characters of a SHA-256
@@ -102,21 +115,38 @@ public final class TaskStore {
 
               AND EXISTS (SELECT 1 FROM "Simulation" s WHERE s.id = :simulationId AND s.update_key_hash = :keyHash)""";
 
+    /**
+     * The keyed report also reads the simulation's state in the same round trip, so that the caller
+     * can skip letting the simulation follow its tasks when it already does (a RUNNING report on a
+     * RUNNING simulation changes nothing there).
+     */
+    private static final String RETURNING_SIMULATION_STATE = """
+
+            RETURNING (SELECT s.job_state FROM "Simulation" s WHERE s.id = :simulationId)""";
+
     private final Database db;
-    private final String updateTaskSql;
-    private final String progressUpdateSql;
-    private final String keyedUpdateSql;
-    /** The hot path's statements through plain JDBC (see {@link NamedStatement} for why). */
+    private final NamedStatement updateTask;
+    private final NamedStatement progressUpdate;
+    private final NamedStatement settledUpdate;
     private final NamedStatement keyedUpdate;
     private final NamedStatement keyedProgressUpdate;
+    private final NamedStatement keyedSettledUpdate;
+    private final NamedStatement keyedUpdateInTransaction;
 
     public TaskStore(Database db) {
         this.db = db;
-        this.updateTaskSql = UPDATE_TASK_TEMPLATE.formatted(db.dialect().nowSql());
-        this.progressUpdateSql = db.isPostgres() ? updateTaskSql + ASYNC_COMMIT_GUARD : updateTaskSql;
-        this.keyedUpdateSql = updateTaskSql + KEY_GUARD;
-        this.keyedUpdate = new NamedStatement(keyedUpdateSql);
-        this.keyedProgressUpdate = new NamedStatement(db.isPostgres() ? keyedUpdateSql + ASYNC_COMMIT_GUARD : keyedUpdateSql);
+        String update = UPDATE_TASK_TEMPLATE.formatted(db.dialect().nowSql());
+        boolean pg = db.isPostgres();
+        String async = pg ? ASYNC_COMMIT_GUARD : "";
+        String settled = pg ? SETTLED_COMMIT_GUARD : "";
+        this.updateTask = new NamedStatement(update);
+        this.progressUpdate = new NamedStatement(update + async);
+        this.settledUpdate = new NamedStatement(update + settled);
+        String keyed = update + KEY_GUARD;
+        this.keyedUpdate = new NamedStatement(keyed + RETURNING_SIMULATION_STATE);
+        this.keyedProgressUpdate = new NamedStatement(keyed + async + RETURNING_SIMULATION_STATE);
+        this.keyedSettledUpdate = new NamedStatement(keyed + settled + RETURNING_SIMULATION_STATE);
+        this.keyedUpdateInTransaction = new NamedStatement(keyed);
     }
 
     /**
@@ -126,6 +156,12 @@ public final class TaskStore {
      */
     static boolean isProgressOnly(TaskUpdate u) {
         return u.startTime() == null && u.endTime() == null && u.celeryId() == null
+                && (u.state() == null || !u.state().isTerminal());
+    }
+
+    /** A report that is progress once the task has started: it adds only a start time to progress. */
+    static boolean isProgressOnceStarted(TaskUpdate u) {
+        return u.startTime() != null && u.endTime() == null && u.celeryId() == null
                 && (u.state() == null || !u.state().isTerminal());
     }
 
@@ -152,59 +188,72 @@ public final class TaskStore {
      */
     public boolean update(long simulationId, int taskId, TaskUpdate update) {
         if (update == null) {
-            throw new IllegalArgumentException("no task update given");
+            throw new StoreException.Invalid("no task update given");
         }
+        TaskUpdateBinder values = TaskUpdateBinder.of(db.dialect(), simulationId, taskId, update);
         if (update.celeryId() == null) {
-            String sql = isProgressOnly(update) ? progressUpdateSql : updateTaskSql;
-            return db.jdbi().withHandle(h -> bindUpdate(h.createUpdate(sql), simulationId, taskId, update)
-                    .execute() == 1);
+            NamedStatement statement = isProgressOnly(update) ? progressUpdate
+                    : isProgressOnceStarted(update) ? settledUpdate : updateTask;
+            return statement.executeUpdate(db, values) == 1;
         }
         return DeadlockRetry.run(() -> db.jdbi().inTransaction(h -> {
-            if (bindUpdate(h.createUpdate(updateTaskSql), simulationId, taskId, update).execute() != 1) {
+            if (updateTask.executeUpdate(h.getConnection(), values) != 1) {
                 return false;
             }
-            h.createUpdate(UPDATE_CELERY_ID)
-                    .bind("simulationId", simulationId)
-                    .bind("taskId", taskId)
-                    .bind("celeryId", update.celeryId())
-                    .execute();
+            updateCeleryId(h, simulationId, taskId, update.celeryId());
             return true;
         }));
     }
 
     /**
+     * What a keyed report did: whether it was accepted, and the simulation's state as the same
+     * statement read it (null when not read: a refused report, or one that also set a celery id).
+     */
+    public record KeyedReport(boolean accepted, JobState simulationState) {
+        static final KeyedReport REFUSED = new KeyedReport(false, null);
+    }
+
+    /**
      * A worker's update authenticated in the same statement, the hot path of {@code POST /tasks}: one
-     * round trip (for a report without a celery id) instead of a key read and then the update. True
-     * when the simulation's stored key hash is the fast hash ({@link UpdateKey#hash}) of
-     * {@code updateKey} and the update was accepted as by {@link #update}. False, with nothing
+     * round trip (for a report without a celery id) instead of a key read and then the update.
+     * Accepted when the simulation's stored key hash is the fast hash ({@link UpdateKey#hash}) of
+     * {@code updateKey} and the update was accepted as by {@link #update}. Refused, with nothing
      * changed, for anything else: no such simulation or task, a wrong key, a finished task, or a key
      * stored as the original's slow hash; the caller then tells these apart the slow way (and a
-     * legacy key, once verified and upgraded by {@code SimulationStore.checkUpdateKey}, takes this
+     * legacy key, once verified and upgraded by {@code UpdateKeys.check}, takes this
      * path from then on).
      */
-    public boolean updateWithKey(long simulationId, int taskId, String updateKey, TaskUpdate update) {
+    public KeyedReport updateWithKey(long simulationId, int taskId, String updateKey, TaskUpdate update) {
         if (update == null) {
-            throw new IllegalArgumentException("no task update given");
+            throw new StoreException.Invalid("no task update given");
         }
         if (updateKey == null || updateKey.isEmpty()) {
-            return false;
+            return KeyedReport.REFUSED;
         }
-        String keyHash = UpdateKey.hash(updateKey);
+        TaskUpdateBinder values = new TaskUpdateBinder(db.dialect(), simulationId, taskId, UpdateKey.hash(updateKey), update);
         if (update.celeryId() == null) {
-            NamedStatement statement = isProgressOnly(update) ? keyedProgressUpdate : keyedUpdate;
-            return statement.executeUpdate(db, name -> keyedBinder(name, simulationId, taskId, keyHash, update)) == 1;
+            NamedStatement statement = isProgressOnly(update) ? keyedProgressUpdate
+                    : isProgressOnceStarted(update) ? keyedSettledUpdate : keyedUpdate;
+            return statement.queryText(db, values)
+                    .map(state -> new KeyedReport(true, JobState.parse(state).orElse(null)))
+                    .orElse(KeyedReport.REFUSED);
         }
-        return DeadlockRetry.run(() -> db.jdbi().inTransaction(h -> {
-            if (bindUpdate(h.createUpdate(keyedUpdateSql), simulationId, taskId, update).bind("keyHash", keyHash).execute() != 1) {
+        boolean accepted = DeadlockRetry.run(() -> db.jdbi().inTransaction(h -> {
+            if (keyedUpdateInTransaction.executeUpdate(h.getConnection(), values) != 1) {
                 return false;
             }
-            h.createUpdate(UPDATE_CELERY_ID)
-                    .bind("simulationId", simulationId)
-                    .bind("taskId", taskId)
-                    .bind("celeryId", update.celeryId())
-                    .execute();
+            updateCeleryId(h, simulationId, taskId, update.celeryId());
             return true;
         }));
+        return accepted ? new KeyedReport(true, null) : KeyedReport.REFUSED;
+    }
+
+    private static void updateCeleryId(Handle h, long simulationId, int taskId, String celeryId) {
+        h.createUpdate(UPDATE_CELERY_ID)
+                .bind("simulationId", simulationId)
+                .bind("taskId", taskId)
+                .bind("celeryId", celeryId)
+                .execute();
     }
 
     /**
@@ -219,7 +268,7 @@ public final class TaskStore {
         TreeMap<Integer, TaskUpdate> ordered = new TreeMap<>();
         updates.forEach((taskId, update) -> {
             if (taskId == null || update == null) {
-                throw new IllegalArgumentException("a batch of task updates has a missing task number or update");
+                throw new StoreException.Invalid("a batch of task updates has a missing task number or update");
             }
             ordered.put(taskId, update);
         });
@@ -227,12 +276,10 @@ public final class TaskStore {
     }
 
     private Map<Integer, Boolean> applyBatch(Handle h, long simulationId, TreeMap<Integer, TaskUpdate> ordered) {
-        PreparedBatch batch = h.prepareBatch(updateTaskSql);
         List<Integer> taskIds = new ArrayList<>(ordered.keySet());
-        for (Map.Entry<Integer, TaskUpdate> e : ordered.entrySet()) {
-            bindUpdate(batch, simulationId, e.getKey(), e.getValue()).add();
-        }
-        int[] counts = batch.execute();
+        List<TaskUpdateBinder> values = new ArrayList<>();
+        ordered.forEach((taskId, update) -> values.add(TaskUpdateBinder.of(db.dialect(), simulationId, taskId, update)));
+        int[] counts = updateTask.executeBatch(h.getConnection(), values);
         Map<Integer, Boolean> accepted = new TreeMap<>();
         PreparedBatch celery = null;
         for (int i = 0; i < taskIds.size(); i++) {
@@ -253,50 +300,29 @@ public final class TaskStore {
         return Collections.unmodifiableMap(accepted);
     }
 
-    private static <S extends SqlStatement<S>> S bindUpdate(S statement, long simulationId, int taskId, TaskUpdate u) {
-        return statement
-                .bind("simulationId", simulationId)
-                .bind("taskId", taskId)
-                .bind("state", u.state() == null ? null : u.state().name())
-                .bind("requested", u.requestedPrimaries())
-                .bind("simulated", u.simulatedPrimaries())
-                .bind("estimated", u.estimatedTime())
-                .bindByType("startTime", micros(u.startTime()), Instant.class)
-                .bindByType("endTime", micros(u.endTime()), Instant.class)
-                // whether the update sends an end time, as a plain flag: a NULL timestamp parameter
-                // tested with IS NULL has no type PostgreSQL could infer
-                .bind("endGiven", u.endTime() != null ? 1 : 0);
+    /**
+     * Marks the task the Celery workers know by {@code celeryId} FAILED, unless it has finished (the
+     * result backend says it failed while its worker could not report it).
+     */
+    public void failByCeleryId(long simulationId, String celeryId) {
+        String now = db.dialect().nowSql();
+        db.jdbi().useHandle(h -> h.createUpdate("UPDATE \"Task\" SET task_state = 'FAILED', end_time = COALESCE(end_time, "
+                        + now + "), estimated_time = NULL, last_update_time = " + now
+                        + " WHERE simulation_id = :id AND task_state NOT IN " + JobState.TERMINAL_SQL + """
+
+                           AND id = (SELECT c.id FROM "CeleryTask" c JOIN "Task" t ON t.id = c.id
+                                     WHERE t.simulation_id = :id AND c.celery_id = :celeryId)""")
+                .bind("id", simulationId).bind("celeryId", celeryId).execute());
     }
 
-    /** The values of {@link #bindUpdate} plus the key hash, for the plain-JDBC statements. */
-    private NamedStatement.Binder keyedBinder(String name, long simulationId, int taskId, String keyHash, TaskUpdate u) {
-        Dialect dialect = db.dialect();
-        return switch (name) {
-            case "simulationId" -> (ps, i) -> ps.setLong(i, simulationId);
-            case "taskId" -> (ps, i) -> ps.setInt(i, taskId);
-            case "keyHash" -> (ps, i) -> ps.setString(i, keyHash);
-            case "state" -> (ps, i) -> ps.setString(i, u.state() == null ? null : u.state().name());
-            case "requested" -> (ps, i) -> setInteger(ps, i, u.requestedPrimaries());
-            case "simulated" -> (ps, i) -> setInteger(ps, i, u.simulatedPrimaries());
-            case "estimated" -> (ps, i) -> setInteger(ps, i, u.estimatedTime());
-            case "startTime" -> (ps, i) -> dialect.bindTime(ps, i, micros(u.startTime()));
-            case "endTime" -> (ps, i) -> dialect.bindTime(ps, i, micros(u.endTime()));
-            case "endGiven" -> (ps, i) -> ps.setInt(i, u.endTime() != null ? 1 : 0);
-            default -> throw new IllegalStateException("no value for parameter :" + name);
-        };
-    }
-
-    private static void setInteger(java.sql.PreparedStatement ps, int position, Integer value) throws SQLException {
-        if (value == null) {
-            ps.setNull(position, java.sql.Types.INTEGER);
-        } else {
-            ps.setInt(position, value);
+    /** Records the Celery ids of a simulation's tasks 0, 1, ... in the caller's transaction (the one creating the job). */
+    public static void recordCeleryIds(Handle h, long simulationId, List<String> celeryIds) {
+        for (int i = 0; i < celeryIds.size(); i++) {
+            h.createUpdate("""
+                            UPDATE "CeleryTask" SET celery_id = :celeryId
+                            WHERE id = (SELECT id FROM "Task" WHERE simulation_id = :sim AND task_id = :task)""")
+                    .bind("celeryId", celeryIds.get(i)).bind("sim", simulationId).bind("task", i).execute();
         }
-    }
-
-    /** Both databases keep microseconds; truncating here makes what we write what we read back. */
-    private static Instant micros(Instant t) {
-        return t == null ? null : t.truncatedTo(ChronoUnit.MICROS);
     }
 
     /** Removes one task of one simulation; false if there was none. */

@@ -1,7 +1,9 @@
 package io.yaptide.store.users;
 
+import io.yaptide.store.db.StoreException;
+
 /** A user of that name already exists for that provider (names are unique per provider). */
-public class UserExistsException extends RuntimeException {
+public class UserExistsException extends StoreException.Conflict {
     private final String username;
     private final AuthProvider provider;
 

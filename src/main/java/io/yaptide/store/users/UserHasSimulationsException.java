@@ -1,7 +1,9 @@
 package io.yaptide.store.users;
 
+import io.yaptide.store.db.StoreException;
+
 /** A user who still owns simulations cannot be removed without removing them too. */
-public class UserHasSimulationsException extends RuntimeException {
+public class UserHasSimulationsException extends StoreException.Conflict {
     private final long simulations;
 
     public UserHasSimulationsException(String username, long simulations) {

@@ -1,14 +1,15 @@
 package io.yaptide.store.users;
 
 import io.yaptide.store.db.Database;
+import io.yaptide.store.db.NamedStatement;
 import io.yaptide.store.db.SqlErrors;
+import io.yaptide.store.db.StoreException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
-import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * Users: the {@code User} table and its two variants, {@code YaptideUser} (password) and
@@ -27,7 +28,10 @@ public final class UserStore {
             LEFT JOIN "KeycloakUser" k ON k.id = u.id
             """;
 
-    private static final RowMapper<User> USER = UserStore::mapUser;
+    private static final RowMapper<User> USER = (rs, ctx) -> mapUser(rs);
+
+    /** Plain JDBC: list-users runs this statement and nothing else, so JDBI is not even loaded for it. */
+    private static final NamedStatement LIST = new NamedStatement(SELECT_USER + "ORDER BY u.id");
 
     /**
      * Checked when the user name is unknown, so that a login for a missing user costs as much as one
@@ -53,7 +57,7 @@ public final class UserStore {
     public PasswordUser createPasswordUser(String username, String password) {
         requireName(username);
         if (password == null || password.isEmpty()) {
-            throw new IllegalArgumentException("password must not be empty");
+            throw new StoreException.Invalid("password must not be empty");
         }
         String hash = PasswordHash.hash(password); // slow: keep it outside the transaction
         long id = insertUser(username, AuthProvider.YAPTIDE, (h, newId) -> h.createUpdate(
@@ -196,13 +200,13 @@ public final class UserStore {
 
     /** All users ordered by id. */
     public List<User> list() {
-        return db.jdbi().withHandle(h -> h.createQuery(SELECT_USER + "ORDER BY u.id").map(USER).list());
+        return LIST.queryList(db, NamedStatement.NONE, UserStore::mapUser);
     }
 
     /** Replaces a password user's password (hashing it); false if no such password user. */
     public boolean updatePassword(String username, String newPassword) {
         if (newPassword == null || newPassword.isEmpty()) {
-            throw new IllegalArgumentException("password must not be empty");
+            throw new StoreException.Invalid("password must not be empty");
         }
         String hash = PasswordHash.hash(newPassword);
         return db.jdbi().withHandle(h -> h.createUpdate("""
@@ -248,27 +252,6 @@ public final class UserStore {
                 .bind("id", userId).mapTo(Long.class).one();
     }
 
-    /** Row counts of everything a cascading {@link #delete} of this user would remove. */
-    public OwnedData ownedData(long userId) {
-        return db.jdbi().withHandle(h -> h.createQuery("""
-                        SELECT
-                          (SELECT COUNT(*) FROM "Simulation" s WHERE s.user_id = :id) AS simulations,
-                          (SELECT COUNT(*) FROM "Task" t JOIN "Simulation" s ON s.id = t.simulation_id
-                             WHERE s.user_id = :id) AS tasks,
-                          (SELECT COUNT(*) FROM "Input" i JOIN "Simulation" s ON s.id = i.simulation_id
-                             WHERE s.user_id = :id) AS inputs,
-                          (SELECT COUNT(*) FROM "Estimator" e JOIN "Simulation" s ON s.id = e.simulation_id
-                             WHERE s.user_id = :id) AS estimators,
-                          (SELECT COUNT(*) FROM "Page" p JOIN "Estimator" e ON e.id = p.estimator_id
-                             JOIN "Simulation" s ON s.id = e.simulation_id WHERE s.user_id = :id) AS pages,
-                          (SELECT COUNT(*) FROM "Logfiles" l JOIN "Simulation" s ON s.id = l.simulation_id
-                             WHERE s.user_id = :id) AS logfiles""")
-                .bind("id", userId)
-                .map((rs, ctx) -> new OwnedData(rs.getLong("simulations"), rs.getLong("tasks"), rs.getLong("inputs"),
-                        rs.getLong("estimators"), rs.getLong("pages"), rs.getLong("logfiles")))
-                .one());
-    }
-
     /**
      * Deletes a user. Without {@code cascade}, a user who still owns simulations is refused
      * ({@link UserHasSimulationsException}); with it, the simulations and all their data go too.
@@ -299,7 +282,7 @@ public final class UserStore {
         });
     }
 
-    private static User mapUser(ResultSet rs, StatementContext ctx) throws SQLException {
+    private static User mapUser(ResultSet rs) throws SQLException {
         long id = rs.getLong("id");
         String username = rs.getString("username");
         return switch (AuthProvider.fromDb(rs.getString("auth_provider"))) {
@@ -310,7 +293,7 @@ public final class UserStore {
 
     private static void requireName(String username) {
         if (username == null || username.isBlank()) {
-            throw new IllegalArgumentException("user name must not be empty");
+            throw new StoreException.Invalid("user name must not be empty");
         }
     }
 

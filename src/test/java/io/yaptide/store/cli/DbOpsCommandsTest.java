@@ -3,9 +3,11 @@ package io.yaptide.store.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.yaptide.store.config.DatabaseUrl;
+import io.yaptide.store.db.Catalog;
+import io.yaptide.store.db.ConnectionPurpose;
+import io.yaptide.store.db.Connections;
 import io.yaptide.store.migrate.Migrator;
 import io.yaptide.store.ops.BackupManifest;
-import io.yaptide.store.ops.Connections;
 import io.yaptide.store.ops.TableStats;
 import io.yaptide.store.results.Payload;
 import io.yaptide.store.testing.DatabaseTest;
@@ -46,7 +48,7 @@ class DbOpsCommandsTest {
     }
 
     static Map<String, TableStats.TableDigest> digests(DatabaseUrl url) {
-        try (Connection c = Connections.open(url)) {
+        try (Connection c = Connections.open(url, ConnectionPurpose.OPERATIONS)) {
             return TableStats.digests(c);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
@@ -429,7 +431,7 @@ class DbOpsCommandsTest {
     }
 
     static long rehearsalDatabasesLeft() {
-        try (Connection c = Connections.open(TestDatabases.adminUrl());
+        try (Connection c = Connections.open(TestDatabases.adminUrl(), ConnectionPurpose.OPERATIONS);
              var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM pg_database WHERE datname LIKE 'yaptide_rehearse_"
                      + ProcessHandle.current().pid() + "\\_%'")) {
             rs.next();
@@ -466,19 +468,13 @@ class DbOpsCommandsTest {
         assertThat(Files.readString(dir.resolve("master.xml")).strip())
                 .contains("<include file=\"" + id + ".xml\" relativeToChangelogFile=\"true\"/>\n</databaseChangeLog>");
 
-        try (Connection c = Connections.open(db.url())) {
+        try (Connection c = Connections.open(db.url(), ConnectionPurpose.OPERATIONS)) {
             var database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
             Liquibase lb = new Liquibase("master.xml", new DirectoryResourceAccessor(dir), database);
             lb.update("");
-            assertThat(tableExists(c, "Example_" + id)).isTrue();
+            assertThat(Catalog.tableExists(c, "Example_" + id)).isTrue();
             lb.rollback(1, "");
-            assertThat(tableExists(c, "Example_" + id)).isFalse();
-        }
-    }
-
-    static boolean tableExists(Connection c, String name) throws SQLException {
-        try (var rs = c.getMetaData().getTables(null, null, name, new String[] {"TABLE"})) {
-            return rs.next();
+            assertThat(Catalog.tableExists(c, "Example_" + id)).isFalse();
         }
     }
 

@@ -3,6 +3,7 @@ package io.yaptide.store.clusters;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.yaptide.store.db.StoreException;
 import io.yaptide.store.testing.DatabaseTest;
 import io.yaptide.store.testing.SeedRows;
 import io.yaptide.store.testing.TestDatabase;
@@ -36,7 +37,7 @@ class ClusterStoreTest {
 
         assertThatThrownBy(() -> clusters.create("ares"))
                 .isInstanceOf(ClusterExistsException.class).hasMessage("cluster ares already exists");
-        assertThatThrownBy(() -> clusters.create(" ")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> clusters.create(" ")).isInstanceOf(StoreException.Invalid.class);
         assertThat(clusters.list()).hasSize(1);
     }
 

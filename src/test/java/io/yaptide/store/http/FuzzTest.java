@@ -53,7 +53,8 @@ class FuzzTest {
             HttpConfig config = new HttpConfig("127.0.0.1", 0, TestServer.SECRET, false, List.of("http://localhost:3000"),
                     TestServer.MAX_BODY, Duration.ofMinutes(10), Duration.ofHours(2),
                     new HttpConfig.DummyConfig(1, Duration.ofMillis(20), 3, Fixtures.file("json_with_results.json").toString()));
-            YaptideServer server = YaptideServer.start(db.database(), config, url -> new ExternalWorkers());
+            YaptideServer server = YaptideServer.start(db.database(), config, io.yaptide.store.config.OpsConfig.defaults(),
+                    io.yaptide.store.keycloak.KeycloakSettings.none(), url -> new ExternalWorkers());
             ApiClient user = new ApiClient(server.baseUrl()).signedUp("fuzzer");
             String cookie = user.cookies.getCookieStore().getCookies().stream()
                     .map(c -> c.getName() + "=" + c.getValue()).reduce((a, b) -> a + "; " + b).orElseThrow();

@@ -56,7 +56,7 @@ class OriginalDatabaseOverHttpTest {
         HttpConfig config = new HttpConfig("127.0.0.1", 0, TestServer.SECRET, false, List.of(), TestServer.MAX_BODY,
                 Duration.ofMinutes(10), Duration.ofHours(2), new HttpConfig.DummyConfig(1, Duration.ZERO, 1, null));
         Tokens tokens = new Tokens(TestServer.SECRET, Duration.ofMinutes(10), Duration.ofHours(2), Clock.systemUTC());
-        try (Database db = Database.open(url); YaptideServer server = YaptideServer.start(db, config)) {
+        try (Database db = Database.open(url); YaptideServer server = TestServer.standard(db, config)) {
             Map<String, String> passwords = new HashMap<>();
             OriginalCredentials.logins().forEach(l -> passwords.put(l.username(), l.password()));
 
@@ -154,7 +154,7 @@ class OriginalDatabaseOverHttpTest {
     /** What the original stored, read and decoded straight from the fixture's rows (no store involved). */
     private static List<StoredSimulation> decodeFixtureRows(DatabaseUrl url) throws SQLException, IOException {
         List<StoredSimulation> out = new ArrayList<>();
-        try (Connection c = io.yaptide.store.ops.Connections.open(url); Statement s = c.createStatement()) {
+        try (Connection c = io.yaptide.store.db.Connections.open(url, io.yaptide.store.db.ConnectionPurpose.OPERATIONS); Statement s = c.createStatement()) {
             List<long[]> sims = new ArrayList<>();
             List<String[]> names = new ArrayList<>();
             try (ResultSet rs = s.executeQuery("SELECT s.id, s.job_id, u.id, u.username, u.auth_provider,"

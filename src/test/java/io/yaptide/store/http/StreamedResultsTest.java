@@ -109,7 +109,7 @@ class StreamedResultsTest {
             assertThat(streamedRows).hasSize(repetitions * FIXTURE.pagesPerRepetition()).isEqualTo(rows(db, reference));
 
             // read back: the bytes the in-memory writer makes of the stored rows, plain and as one gzip member
-            byte[] expected = ResultSetCodec.toJsonBytes("Results for job: " + job.jobId(), results.resultSet(job.simId()));
+            byte[] expected = ResultSetBody.of("Results for job: " + job.jobId(), results.resultSet(job.simId())).identity();
             String path = "/results?job_id=" + job.jobId();
             try (StreamingHttp http = new StreamingHttp(server.url())) {
                 StreamingHttp.Head plain = http.send("GET", path, cookie(anna, server), 0, null);

@@ -79,7 +79,7 @@ class UpstreamApiTest {
         HttpConfig config = new HttpConfig("127.0.0.1", 0, TestServer.SECRET, false, List.of(), TestServer.MAX_BODY,
                 Duration.ofMinutes(10), Duration.ofHours(2), new HttpConfig.DummyConfig(1, Duration.ZERO, 1, null));
         Database db = Database.open(url);
-        return new Fixture(db, YaptideServer.start(db, config), UpstreamHead.credentials());
+        return new Fixture(db, TestServer.standard(db, config), UpstreamHead.credentials());
     }
 
     @ParameterizedTest

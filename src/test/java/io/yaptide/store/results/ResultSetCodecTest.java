@@ -98,44 +98,6 @@ class ResultSetCodecTest {
                 "not valid JSON");
     }
 
-    @Test
-    void writesTheOriginalsResultsResponseAroundTheStoredJson() throws IOException {
-        Estimator dose = new Estimator(1, 9, "dose", Payload.ofJson(JSON.readTree("{\"unit\": \"Gy\"}")));
-        Estimator bare = new Estimator(2, 9, "bare\"quoted", null);
-        List<EstimatorPages> set = List.of(
-                new EstimatorPages(dose, List.of(
-                        new ResultPage(10, 1, 0, Payload.ofJson(JSON.readTree("{\"metadata\": {\"page_number\": \"0\"}}"))),
-                        new ResultPage(11, 1, 1, Payload.ofJson(JSON.readTree("{\"metadata\": {\"page_number\": \"1\"}}"))))),
-                new EstimatorPages(bare, List.of()));
-
-        JsonNode body = JSON.readTree(ResultSetCodec.toJsonBytes("Results for job: J", set));
-
-        assertThat(body).isEqualTo(JSON.readTree("""
-                {"message": "Results for job: J", "estimators": [
-                  {"metadata": {"unit": "Gy"}, "name": "dose",
-                   "pages": [{"metadata": {"page_number": "0"}}, {"metadata": {"page_number": "1"}}]},
-                  {"metadata": null, "name": "bare\\"quoted", "pages": []}]}"""));
-    }
-
-    @Test
-    void decodingThenWritingGivesBackTheFixtureEstimators() throws IOException {
-        byte[] file = Fixtures.readBytes("json_with_results.json");
-        List<EstimatorPages> set = new ArrayList<>();
-        long id = 1;
-        for (EstimatorResult e : ResultSetCodec.decode(file)) {
-            long estimatorId = id++;
-            set.add(new EstimatorPages(new Estimator(estimatorId, 1, e.name(), e.metadata()),
-                    e.pages().stream().map(p -> new ResultPage(0, estimatorId, p.pageNumber(), p.data())).toList()));
-        }
-
-        JsonNode body = JSON.readTree(ResultSetCodec.toJsonBytes("Results for job: x", set));
-
-        ObjectNode expected = (ObjectNode) JSON.readTree(file);
-        ArrayNode estimators = (ArrayNode) expected.get("estimators");
-        assertThat(body.get("estimators")).isEqualTo(estimators);
-        assertThat(body.get("message").asText()).isEqualTo("Results for job: x");
-    }
-
     private static void assertInvalid(String json, String problem) {
         assertThatThrownBy(() -> ResultSetCodec.decode(json.getBytes(StandardCharsets.UTF_8)))
                 .as(json).isInstanceOf(InvalidResultSetException.class).hasMessageContaining(problem);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.yaptide.store.db.StoreException;
 import io.yaptide.store.results.ResultSetCodec.EstimatorPages;
 import io.yaptide.store.testing.DatabaseTest;
 import io.yaptide.store.testing.Fixtures;
@@ -21,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Set;
 
 class ResultStoreTest {
@@ -38,8 +38,7 @@ class ResultStoreTest {
         JsonNode expected = JSON.readTree(file);
         assertThat(results.estimators(sim)).extracting(Estimator::name)
                 .containsExactly("yz_profile_", "entrance_", "z_profile_", "peak_");
-        JsonNode body = JSON.readTree(ResultSetCodec.toJsonBytes("Results for job: j", results.resultSet(sim)));
-        assertThat(body.get("estimators")).isEqualTo(expected.get("estimators"));
+        assertThat(StoredEstimators.asJson(results.resultSet(sim))).isEqualTo(expected.get("estimators"));
         assertThat(SeedRows.counts(db.jdbi())).containsEntry("Estimator", 4L).containsEntry("Page", (long) pageCount(expected));
     }
 
@@ -120,9 +119,9 @@ class ResultStoreTest {
         EstimatorResult broken = new EstimatorResult("dose", null, List.of(
                 new EstimatorResult.PageData(0, Payload.ofJson(Map.of())), new EstimatorResult.PageData(0, Payload.ofJson(Map.of()))));
         assertThatThrownBy(() -> results.storeResults(sim, List.of(broken)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("estimator dose has page 0 twice");
+                .isInstanceOf(StoreException.Invalid.class).hasMessage("estimator dose has page 0 twice");
         assertThatThrownBy(() -> results.storeResults(sim + 100, List.of(estimator("dose", 0))))
-                .isInstanceOf(NoSuchElementException.class).hasMessage("no simulation with id " + (sim + 100));
+                .isInstanceOf(StoreException.NotFound.class).hasMessage("no simulation with id " + (sim + 100));
 
         assertThat(SeedRows.counts(db.jdbi())).isEqualTo(before);
         assertThat(results.pageNumbers(results.estimator(sim, "dose").orElseThrow().id())).containsExactly(0, 1);
@@ -146,17 +145,22 @@ class ResultStoreTest {
         assertThat(results.estimators(sim)).isEmpty();
     }
 
+    /** The input as SimulationStore.create writes it (the seeded simulations have none). */
+    private static void insertInput(TestDatabase db, long sim, Payload input) {
+        db.jdbi().useHandle(h -> h.createUpdate("INSERT INTO \"Input\" (simulation_id, compressed_data) VALUES (:sim, :data)")
+                .bind("sim", sim).bind("data", input.compressed()).execute());
+    }
+
     @DatabaseTest
-    void storesAndReplacesInputAndLogfiles(TestDatabase db) {
+    void readsTheInputAndStoresAndReplacesLogfiles(TestDatabase db) {
         ResultStore results = new ResultStore(db.database());
         long sim = SeedRows.directSimulation(db.jdbi(), null, 1);
         assertThat(results.input(sim)).isEmpty();
         assertThat(results.logfiles(sim)).isEmpty();
 
-        results.storeInput(sim, Payload.ofJson(Map.of("input_type", "editor")));
+        insertInput(db, sim, Payload.ofJson(Map.of("input_type", "files")));
         results.storeLogfiles(sim, Payload.ofJson(Map.of("run.log", "first")));
         results.storeLogfiles(sim, Payload.ofJson(Map.of("run.log", "second")));
-        results.storeInput(sim, Payload.ofJson(Map.of("input_type", "files")));
 
         assertThat(results.input(sim)).get().satisfies(i -> {
             assertThat(i.simulationId()).isEqualTo(sim);
@@ -166,7 +170,7 @@ class ResultStoreTest {
                 assertThat(l.data().json().get("run.log").asText()).isEqualTo("second"));
         assertThat(SeedRows.counts(db.jdbi())).containsEntry("Input", 1L).containsEntry("Logfiles", 1L);
         assertThatThrownBy(() -> results.storeLogfiles(sim + 100, Payload.ofJson(Map.of())))
-                .isInstanceOf(NoSuchElementException.class);
+                .isInstanceOf(StoreException.NotFound.class);
     }
 
     @DatabaseTest
@@ -175,7 +179,7 @@ class ResultStoreTest {
         long sim = SeedRows.directSimulation(db.jdbi(), null, 2);
         long kept = SeedRows.directSimulation(db.jdbi(), null, 1);
         results.storeResults(sim, List.of(estimator("dose", 0, 1), estimator("fluence", 0)));
-        results.storeInput(sim, Payload.ofJson(Map.of("a", 1)));
+        insertInput(db, sim, Payload.ofJson(Map.of("a", 1)));
         results.storeLogfiles(sim, Payload.ofJson(Map.of("b", 2)));
         results.storeResults(kept, List.of(estimator("dose", 0)));
 

@@ -4,6 +4,7 @@ import static io.yaptide.store.simulations.SimulationSeeds.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.yaptide.store.db.StoreException;
 import io.yaptide.store.results.Payload;
 import io.yaptide.store.tasks.BatchTask;
 import io.yaptide.store.tasks.DirectTask;
@@ -25,6 +26,43 @@ class SimulationStoreTest {
     private static String keyHash(TestDatabase db, long id) {
         return db.jdbi().withHandle(h -> h.createQuery("SELECT update_key_hash FROM \"Simulation\" WHERE id = :id")
                 .bind("id", id).mapTo(String.class).one());
+    }
+
+    // ---- who may delete what ------------------------------------------------------------------------
+
+    @DatabaseTest
+    void aUserDeletesOnlyTheirOwnSimulationAndOnlyOnceItsTasksHaveEnded(TestDatabase db) {
+        long anna = SimulationSeeds.user(db, "anna");
+        long ben = SimulationSeeds.user(db, "ben");
+        SimulationStore store = new SimulationStore(db.database());
+        Simulation running = store.create(SimulationSeeds.direct(anna, 2)).simulation();
+        Simulation merging = store.create(SimulationSeeds.direct(anna, 1)).simulation();
+        store.update(merging.id(), new SimulationUpdate(JobState.MERGING_QUEUED, null, null, null, null, null));
+
+        assertThat(store.deleteOwn(running.jobId(), anna)).isEqualTo(SimulationStore.Deletion.STILL_RUNNING);
+        assertThat(store.deleteOwn(running.jobId(), ben)).isEqualTo(SimulationStore.Deletion.NOT_THE_OWNER);
+        assertThat(store.deleteOwn("no-such-job", anna)).isEqualTo(SimulationStore.Deletion.NO_SUCH_SIMULATION);
+        assertThat(store.findById(running.id())).isPresent();
+        assertThat(count(db, "SELECT COUNT(*) FROM \"Task\" WHERE simulation_id = :id", running.id())).isEqualTo(2);
+
+        assertThat(store.deleteOwn(merging.jobId(), anna)).isEqualTo(SimulationStore.Deletion.DELETED);
+        assertThat(store.cancel(running.id())).isTrue();
+        assertThat(store.deleteOwn(running.jobId(), ben)).isEqualTo(SimulationStore.Deletion.NOT_THE_OWNER);
+        assertThat(store.deleteOwn(running.jobId(), anna)).isEqualTo(SimulationStore.Deletion.DELETED);
+        assertThat(store.findById(running.id())).isEmpty();
+        assertThat(count(db, "SELECT COUNT(*) FROM \"Task\" WHERE simulation_id = :id", running.id())).isZero();
+        assertThat(store.deleteOwn(running.jobId(), anna)).isEqualTo(SimulationStore.Deletion.NO_SUCH_SIMULATION);
+    }
+
+    @org.junit.jupiter.api.Test
+    void theStateListsTheStatementsUseAreTheEnumsOwn() {
+        assertThat(JobState.TERMINAL_SQL).isEqualTo("('CANCELED', 'COMPLETED', 'FAILED')");
+        assertThat(JobState.SETTLED_SQL).isEqualTo("('UNKNOWN', 'CANCELED', 'COMPLETED', 'FAILED')");
+        assertThat(JobState.DELETABLE_SQL).isEqualTo("('MERGING_QUEUED', 'MERGING_RUNNING', 'CANCELED', 'COMPLETED', 'FAILED')");
+        for (JobState s : JobState.values()) {
+            assertThat(s.isTerminal()).as(s.name()).isEqualTo(s == JobState.COMPLETED || s == JobState.FAILED || s == JobState.CANCELED);
+            assertThat(s.isSettled()).as(s.name()).isEqualTo(s.isTerminal() || s == JobState.UNKNOWN);
+        }
     }
 
     // ---- create and polymorphic reads ---------------------------------------------------------------
@@ -119,18 +157,18 @@ class SimulationStoreTest {
         store.create(taken);
 
         assertThatThrownBy(() -> store.create(SimulationSeeds.direct(user + 100, 2)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("user " + (user + 100) + " does not exist");
+                .isInstanceOf(StoreException.Invalid.class).hasMessage("user " + (user + 100) + " does not exist");
         assertThatThrownBy(() -> store.create(SimulationSeeds.batch(user, 999, 2)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("cluster 999 does not exist");
+                .isInstanceOf(StoreException.Invalid.class).hasMessage("cluster 999 does not exist");
         assertThatThrownBy(() -> store.create(new NewSimulation(taken.jobId(), user, "again", Platform.DIRECT,
                 InputType.EDITOR, SimulatorType.DUMMY, null, 1, 10, taken.input(), T0)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already taken");
+                .isInstanceOf(StoreException.Invalid.class).hasMessageContaining("already taken");
         assertThatThrownBy(() -> store.create(new NewSimulation("job-zero", user, "none", Platform.DIRECT,
                 InputType.EDITOR, SimulatorType.DUMMY, null, 0, 10, taken.input(), T0)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1 task");
+                .isInstanceOf(StoreException.Invalid.class).hasMessageContaining("at least 1 task");
         assertThatThrownBy(() -> store.create(new NewSimulation("job-nocluster", user, "b", Platform.BATCH,
                 InputType.FILES, SimulatorType.DUMMY, null, 1, 10, taken.input(), T0)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a cluster");
+                .isInstanceOf(StoreException.Invalid.class).hasMessageContaining("needs a cluster");
 
         assertThat(store.list(Optional.empty())).hasSize(1);
         assertThat(count(db, "SELECT COUNT(*) FROM \"Task\" WHERE id > :id", -1)).isEqualTo(2);
@@ -201,9 +239,9 @@ class SimulationStoreTest {
     void pagingArgumentsAreChecked(TestDatabase db) {
         SimulationStore store = new SimulationStore(db.database());
         assertThatThrownBy(() -> store.listByUser(1, -1, 10, SimulationOrder.NEWEST_FIRST))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("page index");
+                .isInstanceOf(StoreException.Invalid.class).hasMessageContaining("page index");
         assertThatThrownBy(() -> store.listByUser(1, 0, 0, SimulationOrder.NEWEST_FIRST))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("page size");
+                .isInstanceOf(StoreException.Invalid.class).hasMessageContaining("page size");
     }
 
     @DatabaseTest
@@ -514,7 +552,7 @@ class SimulationStoreTest {
         assertThat(store.checkUpdateKey(id, created.updateKey())).isFalse();
         assertThat(keyHash(db, id)).isEqualTo(UpdateKey.hash(rotated));
         assertThatThrownBy(() -> store.rotateUpdateKey(id + 1000))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not exist");
+                .isInstanceOf(StoreException.NotFound.class).hasMessageContaining("does not exist");
     }
 
     @DatabaseTest

@@ -3,6 +3,7 @@ package io.yaptide.store.simulations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.yaptide.store.db.StoreException;
 import io.yaptide.store.testing.OriginalCredentials;
 import io.yaptide.store.testing.OriginalCredentials.SimulationKey;
 import io.yaptide.store.testing.OriginalDatabases;
@@ -105,6 +106,6 @@ class UpdateKeyTest {
 
     @Test
     void anEmptyKeyCannotBeHashed() {
-        assertThatThrownBy(() -> UpdateKey.hash("")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> UpdateKey.hash("")).isInstanceOf(StoreException.Invalid.class);
     }
 }

@@ -367,13 +367,39 @@ class TaskStoreTest {
     // ---- updates authenticated by the update key in the same statement ------------------------------
 
     @DatabaseTest
+    void aKeyedReportTellsTheSimulationsStateAsItsStatementReadIt(TestDatabase db) {
+        long user = SimulationSeeds.user(db, "keyed-state");
+        SimulationStore simulations = new SimulationStore(db.database());
+        CreatedSimulation created = simulations.create(SimulationSeeds.direct(user, 2));
+        long sim = created.simulation().id();
+        TaskStore tasks = new TaskStore(db.database());
+        // the original's FLUKA monitor: every report says RUNNING, with the start time and both counts
+        TaskUpdate running = new TaskUpdate(JobState.RUNNING, 1000, 10, null, T0, null, null);
+
+        TaskStore.KeyedReport first = tasks.updateWithKey(sim, 0, created.updateKey(), running);
+        assertThat(first.accepted()).isTrue();
+        assertThat(first.simulationState()).isEqualTo(JobState.PENDING);
+        simulations.followTasks(sim);
+        TaskStore.KeyedReport again = tasks.updateWithKey(sim, 0, created.updateKey(),
+                new TaskUpdate(JobState.RUNNING, 1000, 20, null, T0.plusSeconds(30), null, null));
+
+        assertThat(again.accepted()).isTrue();
+        assertThat(again.simulationState()).isEqualTo(JobState.RUNNING);
+        Task task = tasks.find(sim, 0).orElseThrow();
+        assertThat(task.simulatedPrimaries()).isEqualTo(20);
+        assertThat(task.requestedPrimaries()).isEqualTo(1000);
+        assertThat(task.startTime()).isEqualTo(T0); // set once: the repeated start time is ignored
+        assertThat(tasks.updateWithKey(sim, 0, created.updateKey() + "x", running)).isEqualTo(TaskStore.KeyedReport.REFUSED);
+    }
+
+    @DatabaseTest
     void anUpdateWithTheSimulationsKeyIsAppliedInOneStatement(TestDatabase db) {
         long user = SimulationSeeds.user(db, "keyed-worker");
         CreatedSimulation created = new SimulationStore(db.database()).create(SimulationSeeds.direct(user, 2));
         long sim = created.simulation().id();
         TaskStore tasks = new TaskStore(db.database());
 
-        assertThat(tasks.updateWithKey(sim, 1, created.updateKey(), progress(250, 40))).isTrue();
+        assertThat(tasks.updateWithKey(sim, 1, created.updateKey(), progress(250, 40)).accepted()).isTrue();
 
         Task one = tasks.find(sim, 1).orElseThrow();
         assertThat(one.state()).isEqualTo(JobState.RUNNING);
@@ -392,10 +418,10 @@ class TaskStoreTest {
         TaskStore tasks = new TaskStore(db.database());
         Task before = tasks.find(sim, 0).orElseThrow();
 
-        assertThat(tasks.updateWithKey(sim, 0, a.updateKey() + "x", progress(250, 40))).isFalse();
-        assertThat(tasks.updateWithKey(sim, 0, b.updateKey(), progress(250, 40))).isFalse();
-        assertThat(tasks.updateWithKey(sim, 0, "", progress(250, 40))).isFalse();
-        assertThat(tasks.updateWithKey(sim, 0, null, progress(250, 40))).isFalse();
+        assertThat(tasks.updateWithKey(sim, 0, a.updateKey() + "x", progress(250, 40)).accepted()).isFalse();
+        assertThat(tasks.updateWithKey(sim, 0, b.updateKey(), progress(250, 40)).accepted()).isFalse();
+        assertThat(tasks.updateWithKey(sim, 0, "", progress(250, 40)).accepted()).isFalse();
+        assertThat(tasks.updateWithKey(sim, 0, null, progress(250, 40)).accepted()).isFalse();
 
         assertThat(tasks.find(sim, 0).orElseThrow()).isEqualTo(before);
     }
@@ -409,10 +435,10 @@ class TaskStoreTest {
         Task before = tasks.find(sim, 0).orElseThrow();
         TaskUpdate withCelery = new TaskUpdate(JobState.RUNNING, null, 10, 5, null, null, "celery-new");
 
-        assertThat(tasks.updateWithKey(sim, 0, created.updateKey() + "x", withCelery)).isFalse();
+        assertThat(tasks.updateWithKey(sim, 0, created.updateKey() + "x", withCelery).accepted()).isFalse();
         assertThat(tasks.find(sim, 0).orElseThrow()).isEqualTo(before);
 
-        assertThat(tasks.updateWithKey(sim, 0, created.updateKey(), withCelery)).isTrue();
+        assertThat(tasks.updateWithKey(sim, 0, created.updateKey(), withCelery).accepted()).isTrue();
         DirectTask after = (DirectTask) tasks.find(sim, 0).orElseThrow();
         assertThat(after.celeryId()).isEqualTo("celery-new");
         assertThat(after.simulatedPrimaries()).isEqualTo(10);
@@ -425,12 +451,12 @@ class TaskStoreTest {
         long sim = created.simulation().id();
         TaskStore tasks = new TaskStore(db.database());
         assertThat(tasks.updateWithKey(sim, 0, created.updateKey(),
-                new TaskUpdate(JobState.COMPLETED, null, null, null, null, T0.plusSeconds(5), null))).isTrue();
+                new TaskUpdate(JobState.COMPLETED, null, null, null, null, T0.plusSeconds(5), null)).accepted()).isTrue();
         Task finished = tasks.find(sim, 0).orElseThrow();
 
-        assertThat(tasks.updateWithKey(sim, 0, created.updateKey(), progress(1, 1))).isFalse();
-        assertThat(tasks.updateWithKey(sim, 3, created.updateKey(), progress(1, 1))).isFalse();
-        assertThat(tasks.updateWithKey(sim + 1000, 0, created.updateKey(), progress(1, 1))).isFalse();
+        assertThat(tasks.updateWithKey(sim, 0, created.updateKey(), progress(1, 1)).accepted()).isFalse();
+        assertThat(tasks.updateWithKey(sim, 3, created.updateKey(), progress(1, 1)).accepted()).isFalse();
+        assertThat(tasks.updateWithKey(sim + 1000, 0, created.updateKey(), progress(1, 1)).accepted()).isFalse();
         assertThat(tasks.find(sim, 0).orElseThrow()).isEqualTo(finished);
     }
 
@@ -449,11 +475,11 @@ class TaskStoreTest {
         TaskStore tasks = new TaskStore(db.database());
         Task before = tasks.find(sim, 0).orElseThrow();
 
-        assertThat(tasks.updateWithKey(sim, 0, original.updateKey(), progress(70, 9))).isFalse();
+        assertThat(tasks.updateWithKey(sim, 0, original.updateKey(), progress(70, 9)).accepted()).isFalse();
         assertThat(tasks.find(sim, 0).orElseThrow()).isEqualTo(before);
 
         assertThat(sims.checkUpdateKey(sim, original.updateKey())).isTrue(); // verifies, stores the fast hash
-        assertThat(tasks.updateWithKey(sim, 0, original.updateKey(), progress(70, 9))).isTrue();
+        assertThat(tasks.updateWithKey(sim, 0, original.updateKey(), progress(70, 9)).accepted()).isTrue();
         assertThat(tasks.find(sim, 0).orElseThrow().simulatedPrimaries()).isEqualTo(70);
     }
 }

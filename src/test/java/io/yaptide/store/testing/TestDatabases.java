@@ -1,19 +1,19 @@
 package io.yaptide.store.testing;
 
 import io.yaptide.store.config.DatabaseUrl;
+import io.yaptide.store.db.ConnectionPurpose;
+import io.yaptide.store.db.Connections;
 import io.yaptide.store.migrate.Migrator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.opentest4j.TestAbortedException;
 
@@ -134,12 +134,7 @@ public final class TestDatabases {
     }
 
     static Connection adminConnection() throws SQLException {
-        DatabaseUrl admin = adminUrl();
-        Properties p = new Properties();
-        admin.user().ifPresent(u -> p.setProperty("user", u));
-        admin.password().ifPresent(pw -> p.setProperty("password", pw));
-        p.setProperty("connectTimeout", "5");
-        return DriverManager.getConnection(admin.jdbcUrl(), p);
+        return Connections.connect(adminUrl(), ConnectionPurpose.SCRATCH);
     }
 
     private static void requirePostgres() {

@@ -3,6 +3,7 @@ package io.yaptide.store.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.yaptide.store.config.DatabaseUrl;
+import io.yaptide.store.db.Identifiers;
 import io.yaptide.store.migrate.Migrator;
 import io.yaptide.store.ops.AppTables;
 import java.io.IOException;
@@ -114,13 +115,13 @@ public final class UpstreamHead {
             }
             for (String table : AppTables.ALL) {
                 try (Statement read = pg.createStatement();
-                     ResultSet rs = read.executeQuery("SELECT * FROM " + AppTables.quoted(table) + " ORDER BY id")) {
+                     ResultSet rs = read.executeQuery("SELECT * FROM " + Identifiers.quoted(table) + " ORDER BY id")) {
                     ResultSetMetaData md = rs.getMetaData();
                     List<String> columns = new ArrayList<>();
                     for (int i = 1; i <= md.getColumnCount(); i++) {
                         columns.add('"' + md.getColumnName(i) + '"');
                     }
-                    String insert = "INSERT INTO " + AppTables.quoted(table) + " (" + String.join(", ", columns) + ") VALUES ("
+                    String insert = "INSERT INTO " + Identifiers.quoted(table) + " (" + String.join(", ", columns) + ") VALUES ("
                             + String.join(", ", columns.stream().map(c -> "?").toList()) + ")";
                     try (PreparedStatement ps = lite.prepareStatement(insert)) {
                         while (rs.next()) {

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.yaptide.store.clusters.ClusterStore;
+import io.yaptide.store.db.StoreException;
 import io.yaptide.store.results.Payload;
 import io.yaptide.store.results.ResultSetCodec;
 import io.yaptide.store.results.ResultStore;
+import io.yaptide.store.simulations.CascadeCounts;
 import io.yaptide.store.simulations.InputType;
 import io.yaptide.store.simulations.NewSimulation;
 import io.yaptide.store.simulations.Platform;
@@ -71,8 +73,8 @@ class UserStoreTest {
     @DatabaseTest
     void rejectsEmptyNamesAndPasswords(TestDatabase db) {
         UserStore users = new UserStore(db.database());
-        assertThatThrownBy(() -> users.createPasswordUser(" ", "pw")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> users.createPasswordUser("x", "")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> users.createPasswordUser(" ", "pw")).isInstanceOf(StoreException.Invalid.class);
+        assertThatThrownBy(() -> users.createPasswordUser("x", "")).isInstanceOf(StoreException.Invalid.class);
         assertThat(users.list()).isEmpty();
     }
 
@@ -163,7 +165,7 @@ class UserStoreTest {
         long kept = SeedRows.directSimulation(db.jdbi(), other.id(), 1);
         SeedRows.resultsAndLogs(db.jdbi(), kept, 2);
 
-        assertThat(users.ownedData(anna.id())).isEqualTo(new OwnedData(2, 5, 1, 1, 4, 1));
+        assertThat(new SimulationStore(db.database()).cascadeOfUser(anna.id())).isEqualTo(new CascadeCounts(2, 5, 1, 1, 4, 1));
         assertThat(users.delete(anna.id(), true)).isTrue();
 
         assertThat(users.findById(anna.id())).isEmpty();
@@ -173,8 +175,8 @@ class UserStoreTest {
                 Map.entry("Task", 1L), Map.entry("CeleryTask", 1L), Map.entry("BatchTask", 0L),
                 Map.entry("Input", 0L), Map.entry("Estimator", 1L), Map.entry("Page", 2L), Map.entry("Logfiles", 1L),
                 Map.entry("Cluster", 1L)));
-        assertThat(users.ownedData(other.id())).isEqualTo(new OwnedData(1, 1, 0, 1, 2, 1));
-        assertThat(users.ownedData(anna.id()).isEmpty()).isTrue();
+        assertThat(new SimulationStore(db.database()).cascadeOfUser(other.id())).isEqualTo(new CascadeCounts(1, 1, 0, 1, 2, 1));
+        assertThat(new SimulationStore(db.database()).cascadeOfUser(anna.id()).isEmpty()).isTrue();
     }
 
     @DatabaseTest
@@ -191,7 +193,7 @@ class UserStoreTest {
         results.storeResults(direct, ResultSetCodec.decode(Fixtures.readBytes("json_with_results.json")));
         results.storeLogfiles(direct, Payload.ofJson(Map.of("log", "x")));
 
-        assertThat(users.ownedData(anna.id())).isEqualTo(new OwnedData(2, 7, 2, 4, 21, 1));
+        assertThat(new SimulationStore(db.database()).cascadeOfUser(anna.id())).isEqualTo(new CascadeCounts(2, 7, 2, 4, 21, 1));
         assertThatThrownBy(() -> users.delete(anna.id(), false)).isInstanceOf(UserHasSimulationsException.class);
         assertThat(users.delete(anna.id(), true)).isTrue();
 

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.yaptide.store.db.Database;
+import io.yaptide.store.db.StoreTransaction;
 import io.yaptide.store.dispatch.Dispatcher;
 import io.yaptide.store.dispatch.Submission;
+import io.yaptide.store.outbox.CeleryOutbox;
 import io.yaptide.store.simulations.JobState;
 import io.yaptide.store.simulations.Platform;
 import io.yaptide.store.tasks.Task;
@@ -18,7 +20,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +75,7 @@ public final class CeleryDispatcher implements Dispatcher {
     // ---- submit -----------------------------------------------------------------------------------
 
     @Override
-    public void recordInTransaction(Handle h, Submission s) {
+    public void recordInTransaction(StoreTransaction h, Submission s) {
         if (s.platform() != Platform.DIRECT) {
             return; // batch jobs run on clusters, not on Celery workers
         }

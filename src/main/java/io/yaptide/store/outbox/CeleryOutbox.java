@@ -1,7 +1,13 @@
-package io.yaptide.store.dispatch.celery;
+package io.yaptide.store.outbox;
 
 import io.yaptide.store.db.Database;
 import io.yaptide.store.db.DeadlockRetry;
+import io.yaptide.store.db.StoreTransaction;
+import io.yaptide.store.simulations.DirectSimulation;
+import io.yaptide.store.simulations.JobState;
+import io.yaptide.store.simulations.SimulationStore;
+import io.yaptide.store.tasks.DirectTask;
+import io.yaptide.store.tasks.TaskStore;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -14,23 +20,27 @@ import org.jdbi.v3.core.Handle;
  * DONE (the job ended), CANCELED (cancelled before it was sent: never sent). Times are epoch ms.
  */
 public final class CeleryOutbox {
-    static final String QUEUED = "QUEUED";
-    static final String SENT = "SENT";
+    public static final String QUEUED = "QUEUED";
+    public static final String SENT = "SENT";
     static final String DONE = "DONE";
     static final String CANCELED = "CANCELED";
 
     private final Database db;
+    private final SimulationStore simulations;
+    private final TaskStore tasks;
 
     public CeleryOutbox(Database db) {
         this.db = db;
+        this.simulations = new SimulationStore(db);
+        this.tasks = new TaskStore(db);
     }
 
     /** A job waiting to be published. */
-    record Due(long simulationId, String mergeId, String groupId, String message, int attempts, long nextAttemptAt) {
+    public record Due(long simulationId, String mergeId, String groupId, String message, int attempts, long nextAttemptAt) {
     }
 
     /** A published job not known to have ended. */
-    record Watched(long simulationId, String mergeId, String jobState, long sentAt, List<String> unfinishedCeleryIds) {
+    public record Watched(long simulationId, String mergeId, String jobState, long sentAt, List<String> unfinishedCeleryIds) {
     }
 
     /** One line of the operator's view. */
@@ -42,25 +52,20 @@ public final class CeleryOutbox {
      * Records the job in the caller's transaction (the one creating the job): the outbox row, each
      * task's Celery id and the merge id, as the original stores them before submitting.
      */
-    public static void record(Handle h, long simulationId, List<String> celeryIds, String mergeId, String groupId,
-                       String message, long now) {
+    public static void record(StoreTransaction transaction, long simulationId, List<String> celeryIds, String mergeId,
+                              String groupId, String message, long now) {
+        Handle h = transaction.handle();
         h.createUpdate("""
                         INSERT INTO yaptide_celery_outbox (simulation_id, dispatch_state, merge_id, group_id, message,
                                                            queued_at, sent_at, attempts, next_attempt_at, last_error)
                         VALUES (:id, 'QUEUED', :mergeId, :groupId, :message, :now, NULL, 0, :now, NULL)""")
                 .bind("id", simulationId).bind("mergeId", mergeId).bind("groupId", groupId)
                 .bind("message", message).bind("now", now).execute();
-        for (int i = 0; i < celeryIds.size(); i++) {
-            h.createUpdate("""
-                            UPDATE "CeleryTask" SET celery_id = :celeryId
-                            WHERE id = (SELECT id FROM "Task" WHERE simulation_id = :sim AND task_id = :task)""")
-                    .bind("celeryId", celeryIds.get(i)).bind("sim", simulationId).bind("task", i).execute();
-        }
-        h.createUpdate("UPDATE \"CelerySimulation\" SET merge_id = :mergeId WHERE id = :id")
-                .bind("mergeId", mergeId).bind("id", simulationId).execute();
+        TaskStore.recordCeleryIds(h, simulationId, celeryIds);
+        SimulationStore.recordMergeId(h, simulationId, mergeId);
     }
 
-    List<Due> due(long now, int limit) {
+    public List<Due> due(long now, int limit) {
         return db.jdbi().withHandle(h -> h.createQuery("""
                         SELECT simulation_id, merge_id, group_id, message, attempts, next_attempt_at
                         FROM yaptide_celery_outbox WHERE dispatch_state = 'QUEUED' AND next_attempt_at <= :now
@@ -75,7 +80,7 @@ public final class CeleryOutbox {
      * Rows whose simulation was deleted or ended before they were sent (deleted by its user, or
      * ended by an operator) are never sent: dropped or marked CANCELED.
      */
-    void dropStale() {
+    public void dropStale() {
         db.jdbi().useHandle(h -> {
             h.createUpdate("""
                     DELETE FROM yaptide_celery_outbox WHERE dispatch_state = 'QUEUED' AND NOT EXISTS
@@ -84,12 +89,12 @@ public final class CeleryOutbox {
                     UPDATE yaptide_celery_outbox SET dispatch_state = 'CANCELED', message = NULL
                     WHERE dispatch_state = 'QUEUED' AND EXISTS (SELECT 1 FROM "Simulation" s
                         WHERE s.id = yaptide_celery_outbox.simulation_id
-                          AND s.job_state IN ('COMPLETED', 'FAILED', 'CANCELED'))""").execute();
+                          AND s.job_state IN""" + " " + JobState.TERMINAL_SQL + ")").execute();
         });
     }
 
     /** Takes the row for one attempt (another service process then skips it until {@code leaseUntil}). */
-    boolean claim(Due d, long leaseUntil) {
+    public boolean claim(Due d, long leaseUntil) {
         return db.jdbi().withHandle(h -> h.createUpdate("""
                         UPDATE yaptide_celery_outbox SET next_attempt_at = :lease
                         WHERE simulation_id = :id AND dispatch_state = 'QUEUED' AND next_attempt_at = :old""")
@@ -98,7 +103,7 @@ public final class CeleryOutbox {
     }
 
     /** Published: the message (it holds the update key) is no longer kept. */
-    void markSent(long simulationId, long now) {
+    public void markSent(long simulationId, long now) {
         db.jdbi().useHandle(h -> h.createUpdate("""
                         UPDATE yaptide_celery_outbox SET dispatch_state = 'SENT', sent_at = :now, message = NULL,
                                attempts = attempts + 1, last_error = NULL
@@ -106,7 +111,7 @@ public final class CeleryOutbox {
                 .bind("now", now).bind("id", simulationId).execute());
     }
 
-    void markRetry(long simulationId, long nextAttemptAt, String error) {
+    public void markRetry(long simulationId, long nextAttemptAt, String error) {
         String e = error == null ? "unknown error" : error.length() > 500 ? error.substring(0, 500) : error;
         db.jdbi().useHandle(h -> h.createUpdate("""
                         UPDATE yaptide_celery_outbox SET attempts = attempts + 1, next_attempt_at = :next, last_error = :err
@@ -119,7 +124,7 @@ public final class CeleryOutbox {
      *
      * @return the dispatch state it had, empty when the job has no outbox row
      */
-    Optional<String> cancel(long simulationId) {
+    public Optional<String> cancel(long simulationId) {
         return DeadlockRetry.run(() -> db.jdbi().inTransaction(h -> {
             Optional<String> state = h.createQuery(
                             "SELECT dispatch_state FROM yaptide_celery_outbox WHERE simulation_id = :id")
@@ -134,27 +139,27 @@ public final class CeleryOutbox {
     }
 
     /** The simulation's merge id and the Celery ids of its tasks in the given states. */
-    List<String> celeryIds(long simulationId, List<String> taskStates) {
-        return db.jdbi().withHandle(h -> h.createQuery("""
-                        SELECT c.celery_id FROM "Task" t JOIN "CeleryTask" c ON c.id = t.id
-                        WHERE t.simulation_id = :id AND t.task_state IN (<states>) AND c.celery_id <> ''
-                        ORDER BY t.task_id""")
-                .bind("id", simulationId).bindList("states", taskStates).mapTo(String.class).list());
+    public List<String> celeryIds(long simulationId, List<String> taskStates) {
+        return tasks.listBySimulation(simulationId).stream()
+                .filter(t -> taskStates.contains(t.state().name()))
+                .map(t -> t instanceof DirectTask d ? d.celeryId() : "")
+                .filter(id -> id != null && !id.isEmpty())
+                .toList();
     }
 
-    Optional<String> mergeId(long simulationId) {
-        return db.jdbi().withHandle(h -> h.createQuery("SELECT merge_id FROM \"CelerySimulation\" WHERE id = :id")
-                .bind("id", simulationId).mapTo(String.class).findOne());
+    public Optional<String> mergeId(long simulationId) {
+        return simulations.findById(simulationId)
+                .map(s -> s instanceof DirectSimulation d ? d.mergeId() : null);
     }
 
     /** Sent jobs; those whose simulation ended (or went) are marked DONE here and not returned. */
-    List<Watched> watched() {
+    public List<Watched> watched() {
         return db.jdbi().withHandle(h -> {
             h.createUpdate("""
                     UPDATE yaptide_celery_outbox SET dispatch_state = 'DONE'
                     WHERE dispatch_state = 'SENT' AND NOT EXISTS (SELECT 1 FROM "Simulation" s
                         WHERE s.id = yaptide_celery_outbox.simulation_id
-                          AND s.job_state NOT IN ('COMPLETED', 'FAILED', 'CANCELED'))""").execute();
+                          AND s.job_state NOT IN""" + " " + JobState.TERMINAL_SQL + ")").execute();
             return h.createQuery("""
                             SELECT o.simulation_id, o.merge_id, s.job_state, o.sent_at
                             FROM yaptide_celery_outbox o JOIN "Simulation" s ON s.id = o.simulation_id
@@ -169,34 +174,15 @@ public final class CeleryOutbox {
      *
      * @return true if it was failed now
      */
-    boolean fail(long simulationId) {
-        String now = db.dialect().nowSql();
-        return DeadlockRetry.run(() -> db.jdbi().inTransaction(h -> {
-            int n = h.createUpdate("UPDATE \"Simulation\" SET job_state = 'FAILED', end_time = COALESCE(end_time, " + now
-                            + ") WHERE id = :id AND job_state NOT IN ('COMPLETED', 'FAILED', 'CANCELED')")
-                    .bind("id", simulationId).execute();
-            if (n == 0) {
-                return false;
-            }
-            h.createUpdate("UPDATE \"Task\" SET task_state = 'FAILED', end_time = COALESCE(end_time, " + now
-                            + "), estimated_time = NULL, last_update_time = " + now
-                            + " WHERE simulation_id = :id AND task_state NOT IN ('COMPLETED', 'FAILED', 'CANCELED')")
-                    .bind("id", simulationId).execute();
-            h.createUpdate("UPDATE yaptide_celery_outbox SET dispatch_state = 'DONE' WHERE simulation_id = :id")
-                    .bind("id", simulationId).execute();
-            return true;
-        }));
+    public boolean fail(long simulationId) {
+        return simulations.fail(simulationId, h -> h.createUpdate(
+                        "UPDATE yaptide_celery_outbox SET dispatch_state = 'DONE' WHERE simulation_id = :id")
+                .bind("id", simulationId).execute());
     }
 
     /** Marks one task FAILED (the result backend says so while the worker could not report it). */
-    void failTask(long simulationId, String celeryId) {
-        String now = db.dialect().nowSql();
-        db.jdbi().useHandle(h -> h.createUpdate("UPDATE \"Task\" SET task_state = 'FAILED', end_time = COALESCE(end_time, "
-                        + now + "), estimated_time = NULL, last_update_time = " + now + """
-                         WHERE simulation_id = :id AND task_state NOT IN ('COMPLETED', 'FAILED', 'CANCELED')
-                           AND id = (SELECT c.id FROM "CeleryTask" c JOIN "Task" t ON t.id = c.id
-                                     WHERE t.simulation_id = :id AND c.celery_id = :celeryId)""")
-                .bind("id", simulationId).bind("celeryId", celeryId).execute());
+    public void failTask(long simulationId, String celeryId) {
+        tasks.failByCeleryId(simulationId, celeryId);
     }
 
     /** The job's row for the operator's view, if it has one. */

@@ -1,6 +1,7 @@
-package io.yaptide.store.http;
+package io.yaptide.store.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -22,10 +23,12 @@ import java.util.UUID;
  * {@code DELETE /user} (which removes the account and anything it still owns), so that nothing is
  * left behind. Each step is printed with how long it took; the run stops at the first failure.
  */
-public final class SmokeRun {
+final class SmokeRun {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
 
     /** A step did not get the answer it needed; the message says which and what came back. */
-    public static final class Failure extends Exception {
+    static final class Failure extends Exception {
         Failure(String message) {
             super(message, null, false, false);
         }
@@ -36,7 +39,7 @@ public final class SmokeRun {
     private final PrintWriter out;
     private final HttpClient http;
 
-    public SmokeRun(URI base, Duration timeout, PrintWriter out) {
+    SmokeRun(URI base, Duration timeout, PrintWriter out) {
         this.base = base;
         this.timeout = timeout;
         this.out = out;
@@ -51,10 +54,10 @@ public final class SmokeRun {
     }
 
     /** Runs every step; throws at the first that fails. */
-    public void run() throws Failure, IOException {
+    void run() throws Failure, IOException {
         String username = "smoke-" + UUID.randomUUID().toString().substring(0, 8);
         String password = UUID.randomUUID().toString();
-        ObjectNode credentials = Reply.JSON.createObjectNode().put("username", username).put("password", password);
+        ObjectNode credentials = JSON.createObjectNode().put("username", username).put("password", password);
         long start = System.nanoTime();
 
         step("service answers GET /", () -> expect(call("GET", "/", null), 200));
@@ -70,7 +73,7 @@ public final class SmokeRun {
         step("log in again", () -> expect(call("POST", "/auth/login", credentials), 202));
         step("refresh the access token", () -> expect(call("GET", "/auth/refresh", null), 200));
 
-        ObjectNode job = Reply.JSON.createObjectNode().put("sim_type", "dummy").put("ntasks", 2)
+        ObjectNode job = JSON.createObjectNode().put("sim_type", "dummy").put("ntasks", 2)
                 .put("input_type", "files").put("title", "smoke test " + username);
         job.putObject("input_files").put("beam.dat", "NSTAT       1000    0       ! NSTAT, Step of saving\n")
                 .put("info.json", "{\"version\": \"smoke\"}");
@@ -133,7 +136,7 @@ public final class SmokeRun {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
         if (body != null) {
             b.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofByteArray(Reply.JSON.writeValueAsBytes(body)));
+                    .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
         } else {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         }
@@ -141,11 +144,11 @@ public final class SmokeRun {
             HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
             JsonNode json;
             try {
-                json = Reply.JSON.readTree(r.body());
+                json = JSON.readTree(r.body());
             } catch (IOException e) {
                 throw new Failure(method + " " + path + " answered " + r.statusCode() + " with a body that is not JSON");
             }
-            return new Answer(r.statusCode(), json == null ? Reply.JSON.createObjectNode() : json);
+            return new Answer(r.statusCode(), json == null ? JSON.createObjectNode() : json);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);

@@ -1,5 +1,10 @@
-package io.yaptide.store.dispatch.celery;
+package io.yaptide.store.ops;
 
+import io.yaptide.store.config.DatabaseUrl;
+import io.yaptide.store.db.Catalog;
+import io.yaptide.store.db.ConnectionPurpose;
+import io.yaptide.store.db.Connections;
+import io.yaptide.store.outbox.CeleryOutbox;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The operator's view of the Celery dispatch, over a plain JDBC connection (the CLI's {@code db
@@ -23,6 +29,20 @@ public final class DispatchView {
     /** @param age milliseconds since the job was recorded */
     public record Row(long simulationId, String jobId, String dispatch, String jobState, long age, int attempts,
                       String lastError) {
+    }
+
+    /**
+     * The rows, read over an operations connection to {@code url}; empty when the database has no
+     * outbox (a revision before the outbox).
+     *
+     * @throws OpsException with the driver's message when the outbox cannot be read
+     */
+    public static Optional<List<Row>> read(DatabaseUrl url, boolean all) {
+        try (Connection c = Connections.open(url, ConnectionPurpose.OPERATIONS)) {
+            return Catalog.tableExists(c, TABLE) ? Optional.of(read(c, all)) : Optional.empty();
+        } catch (SQLException e) {
+            throw new OpsException(e.getMessage(), e);
+        }
     }
 
     public static List<Row> read(Connection c, boolean all) throws SQLException {

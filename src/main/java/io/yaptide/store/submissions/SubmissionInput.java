@@ -1,7 +1,9 @@
-package io.yaptide.store.http;
+package io.yaptide.store.submissions;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.yaptide.store.db.StoreException;
 import io.yaptide.store.simulations.InputType;
 import io.yaptide.store.simulations.SimulatorType;
 import java.util.Arrays;
@@ -13,16 +15,18 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * A job submission's payload ({@code /jobs/direct}, {@code /jobs/batch}) checked and turned into what
- * is stored as the simulation's input, as the original's {@code make_input_dict} does: the input
+ * A job submission ({@code /jobs/direct}, {@code /jobs/batch}) checked and turned into what is
+ * stored as the simulation's input, as the original's {@code make_input_dict} does: the input
  * type, the editor project (if any), the input files with the number of primaries divided among the
- * tasks, and the total number of primaries.
+ * tasks (SHIELD-HIT12A's {@code NSTAT}, FLUKA's {@code START} card rewritten), and the total number
+ * of primaries. The HTTP layer reads the request's fields and calls the checks here in the order
+ * the original applies them; a refused value is a {@link StoreException.Invalid} naming it.
  *
  * <p>The original converts an editor project to simulator files with its separate converter
  * package; this service does not include one, so an editor submission stores its project and an
  * empty {@code input_files}.
  */
-record SubmissionInput(SimulatorType simType, InputType inputType, int taskCount, String title, ObjectNode stored,
+public record SubmissionInput(SimulatorType simType, InputType inputType, int taskCount, String title, ObjectNode stored,
                        ObjectNode inputFiles, long allPrimaries) {
 
     /** More tasks than this in one job is refused: each is a row and, for the dummy, a background job. */
@@ -31,57 +35,66 @@ record SubmissionInput(SimulatorType simType, InputType inputType, int taskCount
 
     private static final Pattern NSTAT = Pattern.compile("NSTAT\\s*\\d*\\s*\\d*");
 
-    int primariesPerTask() {
+    public int primariesPerTask() {
         return Math.toIntExact(allPrimaries / taskCount); // parse() refuses a share beyond an int
     }
 
-    static SubmissionInput parse(JsonBody body) {
-        body.requireKeys("sim_type", "ntasks", "input_type");
-        String simTypeText = body.string("sim_type");
-        SimulatorType simType = SimulatorType.parse(simTypeText).orElseThrow(() -> ApiException.badRequest(
-                "Wrong data provided: unknown sim_type '" + simTypeText + "'; use one of "
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The simulator named by {@code sim_type}. */
+    public static SimulatorType simType(String text) {
+        return SimulatorType.parse(text).orElseThrow(() -> new StoreException.Invalid(
+                "unknown sim_type '" + text + "'; use one of "
                         + Arrays.stream(SimulatorType.values()).map(SimulatorType::dbValue).collect(Collectors.joining(", "))));
-        long ntasks = body.integer("ntasks");
+    }
+
+    /** The number of tasks asked for ({@code ntasks}), within 1..{@link #MAX_TASKS}. */
+    public static long taskCount(long ntasks) {
         if (ntasks < 1 || ntasks > MAX_TASKS) {
-            throw ApiException.badRequest("Wrong data provided: ntasks must be between 1 and " + MAX_TASKS + ", got " + ntasks);
+            throw new StoreException.Invalid("ntasks must be between 1 and " + MAX_TASKS + ", got " + ntasks);
         }
-        String title = body.optionalString("title").orElse("");
+        return ntasks;
+    }
+
+    /** The title, at most {@link #MAX_TITLE_LENGTH} characters. */
+    public static String title(String title) {
         if (title.length() > MAX_TITLE_LENGTH) {
-            throw ApiException.badRequest("Wrong data provided: title is longer than " + MAX_TITLE_LENGTH + " characters");
+            throw new StoreException.Invalid("title is longer than " + MAX_TITLE_LENGTH + " characters");
         }
-        String inputTypeText = body.string("input_type").toLowerCase(Locale.ROOT);
-        ObjectNode stored = Reply.JSON.createObjectNode();
-        SubmissionInput input = switch (inputTypeText) {
-            case "editor" -> {
-                ObjectNode project = requireObject(body, "input_json", "editor");
-                long primaries = editorPrimaries(project);
-                int tasks = clamped(ntasks, primaries);
-                stored.put("input_type", InputType.EDITOR.name());
-                stored.set("input_json", project);
-                stored.put("number_of_all_primaries", primaries);
-                ObjectNode files = stored.putObject("input_files");
-                yield new SubmissionInput(simType, InputType.EDITOR, tasks, title, stored, files, primaries);
-            }
-            case "files" -> {
-                ObjectNode given = requireObject(body, "input_files", "files");
-                ObjectNode files = given.deepCopy();
-                int tasks = clamped(ntasks, adjustPrimaries(given.deepCopy(), 1));
-                long primaries = adjustPrimaries(files, tasks);
-                stored.put("input_type", InputType.FILES.name());
-                stored.put("number_of_all_primaries", primaries);
-                stored.set("input_files", files);
-                yield new SubmissionInput(simType, InputType.FILES, tasks, title, stored, files, primaries);
-            }
-            default -> throw ApiException.badRequest("Wrong data provided: unknown input_type '" + body.string("input_type")
-                    + "'; use editor (with input_json) or files (with input_files)");
-        };
+        return title;
+    }
+
+    /** An editor submission: the project is stored; its beam's number of particles caps the task count. */
+    public static SubmissionInput editor(SimulatorType simType, long ntasks, String title, ObjectNode project) {
+        ObjectNode stored = JSON.createObjectNode();
+        long primaries = editorPrimaries(project);
+        int tasks = clamped(ntasks, primaries);
+        stored.put("input_type", InputType.EDITOR.name());
+        stored.set("input_json", project);
+        stored.put("number_of_all_primaries", primaries);
+        ObjectNode files = stored.putObject("input_files");
+        return checked(new SubmissionInput(simType, InputType.EDITOR, tasks, title, stored, files, primaries));
+    }
+
+    /** A files submission: the files are stored with their primaries divided among the tasks. */
+    public static SubmissionInput files(SimulatorType simType, long ntasks, String title, ObjectNode given) {
+        ObjectNode stored = JSON.createObjectNode();
+        ObjectNode files = given.deepCopy();
+        int tasks = clamped(ntasks, adjustPrimaries(given.deepCopy(), 1));
+        long primaries = adjustPrimaries(files, tasks);
+        stored.put("input_type", InputType.FILES.name());
+        stored.put("number_of_all_primaries", primaries);
+        stored.set("input_files", files);
+        return checked(new SubmissionInput(simType, InputType.FILES, tasks, title, stored, files, primaries));
+    }
+
+    private static SubmissionInput checked(SubmissionInput input) {
         // each task's requested_primaries is an INTEGER column: a larger share is refused, not clamped
         if (input.allPrimaries() < 0) {
-            throw ApiException.badRequest("Wrong data provided: the number of primaries must not be negative, got "
-                    + input.allPrimaries());
+            throw new StoreException.Invalid("the number of primaries must not be negative, got " + input.allPrimaries());
         }
         if (input.allPrimaries() / input.taskCount() > Integer.MAX_VALUE) {
-            throw ApiException.badRequest("Wrong data provided: " + input.allPrimaries() + " primaries over " + input.taskCount()
+            throw new StoreException.Invalid(input.allPrimaries() + " primaries over " + input.taskCount()
                     + " task(s) is more than " + Integer.MAX_VALUE + " per task");
         }
         return input;
@@ -96,21 +109,13 @@ record SubmissionInput(SimulatorType simType, InputType inputType, int taskCount
         return (int) (allPrimaries >= 1 && ntasks > allPrimaries ? allPrimaries : ntasks);
     }
 
-    private static ObjectNode requireObject(JsonBody body, String key, String inputType) {
-        if (!body.node().has(key)) {
-            throw ApiException.badRequest("Wrong data provided: input_type " + inputType + " needs " + key);
-        }
-        return body.object(key);
-    }
-
     private static long editorPrimaries(ObjectNode project) {
         JsonNode particles = project.path("beam").path("numberOfParticles");
         if (particles.isMissingNode() || particles.isNull()) {
             return 0;
         }
         if (!particles.isIntegralNumber() || particles.longValue() < 0) {
-            throw ApiException.badRequest("Wrong data provided: input_json.beam.numberOfParticles must be a whole number, got "
-                    + particles);
+            throw new StoreException.Invalid("input_json.beam.numberOfParticles must be a whole number, got " + particles);
         }
         return particles.longValue();
     }
@@ -124,8 +129,8 @@ record SubmissionInput(SimulatorType simType, InputType inputType, int taskCount
         for (Iterator<Map.Entry<String, JsonNode>> it = files.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> file = it.next();
             if (!file.getValue().isTextual()) {
-                throw ApiException.badRequest("Wrong data provided: input_files." + file.getKey()
-                        + " must be the file's text, got " + JsonBody.kind(file.getValue()));
+                throw new StoreException.Invalid("input_files." + file.getKey() + " must be the file's text, got "
+                        + kind(file.getValue()));
             }
         }
         if (files.has("beam.dat")) {
@@ -154,13 +159,13 @@ record SubmissionInput(SimulatorType simType, InputType inputType, int taskCount
         }
         String[] words = first.strip().split("\\s+");
         if (words.length < 2) {
-            throw ApiException.badRequest("Wrong data provided: beam.dat has NSTAT without a number of primaries");
+            throw new StoreException.Invalid("beam.dat has NSTAT without a number of primaries");
         }
         long all;
         try {
             all = Long.parseLong(words[1]);
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("Wrong data provided: beam.dat NSTAT value '" + words[1] + "' is not a whole number");
+            throw new StoreException.Invalid("beam.dat NSTAT value '" + words[1] + "' is not a whole number");
         }
         String perTask = Long.toString(all / tasks);
         for (int i = 0; i < lines.length; i++) {
@@ -180,13 +185,13 @@ record SubmissionInput(SimulatorType simType, InputType inputType, int taskCount
             if (lines[i].stripLeading().startsWith("START")) {
                 String[] words = lines[i].strip().split("\\s+");
                 if (words.length < 2) {
-                    throw ApiException.badRequest("Wrong data provided: " + name + " has a START card without a number of primaries");
+                    throw new StoreException.Invalid(name + " has a START card without a number of primaries");
                 }
                 long all;
                 try {
                     all = (long) Double.parseDouble(words[1]);
                 } catch (NumberFormatException e) {
-                    throw ApiException.badRequest("Wrong data provided: " + name + " START value '" + words[1] + "' is not a number");
+                    throw new StoreException.Invalid(name + " START value '" + words[1] + "' is not a number");
                 }
                 // FLUKA fixed format: the card name in columns 1-10, WHAT(1) right-aligned in 11-20
                 lines[i] = String.format(Locale.ROOT, "%-10s%10s", "START", (all / tasks) + ".0");
@@ -195,5 +200,18 @@ record SubmissionInput(SimulatorType simType, InputType inputType, int taskCount
             }
         }
         return 0;
+    }
+
+    /** What a JSON value is, in words (as the HTTP layer's type errors say it). */
+    private static String kind(JsonNode n) {
+        return switch (n.getNodeType()) {
+            case OBJECT -> "an object";
+            case ARRAY -> "an array";
+            case STRING -> "a string";
+            case NUMBER -> n.isIntegralNumber() ? "an integer" : "a number with a fraction";
+            case BOOLEAN -> "a boolean";
+            case NULL -> "null";
+            default -> n.getNodeType().name().toLowerCase(Locale.ROOT);
+        };
     }
 }

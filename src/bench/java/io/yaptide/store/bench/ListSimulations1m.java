@@ -1,0 +1,145 @@
+package io.yaptide.store.bench;
+
+import io.yaptide.store.cli.Main;
+import io.yaptide.store.config.DatabaseUrl;
+import io.yaptide.store.users.AuthProvider;
+import io.yaptide.store.users.User;
+import io.yaptide.store.users.UserStore;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * {@code list_simulations_1m}: listing at the size of a big deployment (see {@link MillionSimulations}
+ * for the data), over loopback HTTP as the front end asks, one connection:
+ * <ul>
+ *   <li>{@code GET /user/simulations} for {@value MillionSimulations#USER} (900 simulations), every
+ *   order the API offers ({@code order_by} start_time / end_time, {@code order_type} ascend / descend),
+ *   the first, middle and last page of 10, with and without the v2.6 front end's {@code job_state}
+ *   filter: {@code list_simulations_1m_p99_ms} over all of them;</li>
+ *   <li>the same for {@value MillionSimulations#BIG_USER} (100,000 simulations, 10,000 pages):
+ *   {@code list_simulations_1m_big_user_p99_ms}, and its last pages alone;</li>
+ *   <li>{@code GET /jobs?job_id=} (status, with the follow-the-tasks statement and the 10 tasks) of
+ *   random simulations of that user: {@code list_simulations_1m_jobs_status_p99_ms};</li>
+ *   <li>the admin command {@code list-simulations --user U}, run in this JVM as {@code bin/yaptide}
+ *   runs it (its JVM start is {@code cli_startup}'s business): {@code list_simulations_1m_cli_p99_ms}.</li>
+ * </ul>
+ * PostgreSQL only (the figure is about PostgreSQL at that size); on SQLite it prints nothing.
+ */
+final class ListSimulations1m implements Workload {
+    private static final String STATES = "PENDING,RUNNING,COMPLETED,FAILED,CANCELED";
+    private static final int PAGE_SIZE = 10;
+
+    @Override
+    public void run(BenchContext ctx, Figures out) throws Exception {
+        if (!ctx.db().isPostgres()) {
+            System.err.println("bench: list_simulations_1m runs on PostgreSQL only; skipped");
+            return;
+        }
+        int repeats = (int) Math.max(2, Math.round(20 * Stopwatch.scale()));
+        DatabaseUrl url = MillionSimulations.urlBeside(ctx.db().url());
+        MillionSimulations.Opened opened = MillionSimulations.open(ctx.db(), url);
+        if (opened.generationSeconds() > 0) {
+            out.print("list_simulations_1m_generate_s", opened.generationSeconds(), "s");
+        }
+        try (BenchContext big = new BenchContext(opened::db, ctx.fixture("."));
+             HttpBench bench = new HttpBench(big);
+             LoopbackClient client = new LoopbackClient(bench.server.baseUrl())) {
+            UserStore users = new UserStore(opened.db());
+            User user = users.find(MillionSimulations.USER, AuthProvider.YAPTIDE).orElseThrow();
+            User bigUser = users.find(MillionSimulations.BIG_USER, AuthProvider.YAPTIDE).orElseThrow();
+            int userPages = (MillionSimulations.SIMULATIONS - MillionSimulations.BIG_USER_SIMULATIONS)
+                    / MillionSimulations.USERS / PAGE_SIZE;
+            int bigPages = MillionSimulations.BIG_USER_SIMULATIONS / PAGE_SIZE;
+
+            pages(client, bench.cookieFor(user), userPages, 2, false); // warm-up
+            List<Long> userTimes = pages(client, bench.cookieFor(user), userPages, repeats, false);
+            out.print("list_simulations_1m_p99_ms", p99(userTimes), "ms");
+            out.print("list_simulations_1m_p50_ms", p50(userTimes), "ms");
+            pages(client, bench.cookieFor(bigUser), bigPages, 2, false);
+            List<Long> bigTimes = pages(client, bench.cookieFor(bigUser), bigPages, repeats, false);
+            out.print("list_simulations_1m_big_user_p99_ms", p99(bigTimes), "ms");
+            out.print("list_simulations_1m_big_user_p50_ms", p50(bigTimes), "ms");
+            List<Long> lastTimes = pages(client, bench.cookieFor(bigUser), bigPages, repeats, true);
+            out.print("list_simulations_1m_big_user_last_page_p99_ms", p99(lastTimes), "ms");
+            out.print("list_simulations_1m_big_user_last_page_p50_ms", p50(lastTimes), "ms");
+
+            Random random = new Random(42);
+            String cookie = "Cookie: " + bench.cookieFor(user) + "\r\n";
+            List<Long> status = new ArrayList<>();
+            for (int i = 0; i < 30 * repeats; i++) {
+                // the typical user's simulations are MillionSimulations' ids 100,001 + k * 1,000
+                long id = MillionSimulations.BIG_USER_SIMULATIONS + 1 + (long) random.nextInt(900) * MillionSimulations.USERS;
+                long t0 = System.nanoTime();
+                LoopbackClient.Response r = client.send("GET", "/jobs?job_id=list1m-" + id, cookie, null);
+                long took = System.nanoTime() - t0;
+                check(r, "job_tasks_status");
+                if (i >= 20) {
+                    status.add(took);
+                }
+            }
+            out.print("list_simulations_1m_jobs_status_p99_ms", p99(status), "ms");
+            out.print("list_simulations_1m_jobs_status_p50_ms", p50(status), "ms");
+
+            List<Long> cli = new ArrayList<>();
+            String[] args = {"--db", url.render(true), "list-simulations", "--user", MillionSimulations.USER};
+            for (int i = 0; i < 2 + Math.max(3, repeats / 2); i++) {
+                PrintWriter sink = new PrintWriter(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
+                long t0 = System.nanoTime();
+                int code = Main.run(args, sink, sink);
+                long took = System.nanoTime() - t0;
+                if (code != 0) {
+                    throw new IllegalStateException("list-simulations --user exited with " + code);
+                }
+                if (i >= 2) {
+                    cli.add(took);
+                }
+            }
+            out.print("list_simulations_1m_cli_p99_ms", p99(cli), "ms");
+            out.print("list_simulations_1m_cli_p50_ms", p50(cli), "ms");
+        }
+    }
+
+    /** Every order, first / middle / last page (or the last pages only), with and without the state filter. */
+    private static List<Long> pages(LoopbackClient client, String cookie, int pageCount, int repeats, boolean lastOnly)
+            throws Exception {
+        List<Long> took = new ArrayList<>();
+        int[] pages = lastOnly ? new int[] {pageCount, pageCount - 1} : new int[] {1, pageCount / 2, pageCount};
+        for (int r = 0; r < repeats; r++) {
+            for (String by : new String[] {"start_time", "end_time"}) {
+                for (String type : new String[] {"ascend", "descend"}) {
+                    for (int page : pages) {
+                        for (boolean filter : new boolean[] {false, true}) {
+                            String path = "/user/simulations?page_size=" + PAGE_SIZE + "&page_idx=" + page + "&order_by=" + by
+                                    + "&order_type=" + type + (filter ? "&job_state=" + STATES : "");
+                            long t0 = System.nanoTime();
+                            LoopbackClient.Response resp = client.send("GET", path, "Cookie: " + cookie + "\r\n", null);
+                            took.add(System.nanoTime() - t0);
+                            check(resp, "\"simulations_count\"");
+                        }
+                    }
+                }
+            }
+        }
+        return took;
+    }
+
+    private static void check(LoopbackClient.Response r, String expected) {
+        if (r.status() != 200 || !r.text().contains(expected)) {
+            throw new IllegalStateException("answered " + r.status() + ": " + r.text());
+        }
+    }
+
+    private static double p50(List<Long> nanos) {
+        long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
+        return HttpTaskUpdatesRealistic.percentile(sorted, 0.50) / 1e6;
+    }
+
+    private static double p99(List<Long> nanos) {
+        long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
+        return HttpTaskUpdatesRealistic.percentile(sorted, 0.99) / 1e6;
+    }
+}
