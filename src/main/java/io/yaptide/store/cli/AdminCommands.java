@@ -258,7 +258,8 @@ final class AdminCommands {
 
         Filter(UserStore store, String user, String authProvider, AdminOutput out) {
             AuthProvider p = authProvider == null ? null : provider(authProvider);
-            List<User> all = store.list();
+            // with --user, only that name's rows (by index), not every user
+            List<User> all = user == null ? store.list() : store.findByUsername(user);
             if (user != null && all.stream().noneMatch(u -> u.username().equals(user))) {
                 throw out.abort("Aborting, user " + user + " does not exist");
             }

@@ -6,6 +6,7 @@ import io.yaptide.store.db.Dialect;
 import io.yaptide.store.db.NullableColumns;
 import io.yaptide.store.db.StoreException;
 import io.yaptide.store.db.StoreTransaction;
+import io.yaptide.store.tasks.TaskStore;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -13,7 +14,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 
 /**
@@ -103,7 +103,7 @@ public final class SimulationStore {
                     .mapTo(Long.class)
                     .one();
             insertVariant(h, id, request);
-            insertTasks(h, id, request, startTime);
+            TaskStore.insertPending(h, id, request.taskCount(), request.requestedPrimaries(), request.platform(), startTime);
             h.createUpdate("INSERT INTO \"Input\" (simulation_id, compressed_data) VALUES (:id, :data)")
                     .bind("id", id)
                     .bind("data", request.input().compressed())
@@ -170,32 +170,6 @@ public final class SimulationStore {
                             VALUES (:id, :clusterId, NULL, NULL, NULL)""")
                     .bind("id", id).bind("clusterId", r.clusterId()).execute();
         }
-    }
-
-    /**
-     * One JDBC batch for the Task rows (a multi-row INSERT on PostgreSQL), then one INSERT ... SELECT
-     * for all variant rows: two round trips whatever the task count.
-     */
-    private static void insertTasks(Handle h, long simulationId, NewSimulation r, Instant now) {
-        PreparedBatch batch = h.prepareBatch("""
-                INSERT INTO "Task" (simulation_id, task_id, requested_primaries, simulated_primaries, task_state,
-                                    estimated_time, start_time, end_time, platform, last_update_time)
-                VALUES (:simulationId, :taskId, :requested, 0, :state, NULL, NULL, NULL, :platform, :now)""");
-        for (int taskId = 0; taskId < r.taskCount(); taskId++) {
-            batch.bind("simulationId", simulationId)
-                    .bind("taskId", taskId)
-                    .bind("requested", r.requestedPrimaries())
-                    .bind("state", JobState.PENDING.name())
-                    .bind("platform", r.platform().name())
-                    .bindByType("now", now, Instant.class)
-                    .add();
-        }
-        batch.execute();
-        String variantSql = r.platform() == Platform.DIRECT
-                // celery_id is NOT NULL: "" until the worker reports its id, as the original's default
-                ? "INSERT INTO \"CeleryTask\" (id, celery_id) SELECT id, '' FROM \"Task\" WHERE simulation_id = :id"
-                : "INSERT INTO \"BatchTask\" (id) SELECT id FROM \"Task\" WHERE simulation_id = :id";
-        h.createUpdate(variantSql).bind("id", simulationId).execute();
     }
 
     /** Records a direct simulation's merge id in the caller's transaction (the one creating the job). */

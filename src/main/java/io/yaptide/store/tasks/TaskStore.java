@@ -66,7 +66,7 @@ public final class TaskStore {
                 end_time = COALESCE(end_time, :endTime),
                 last_update_time = %s
             WHERE simulation_id = :simulationId AND task_id = :taskId
-              AND task_state NOT IN ('COMPLETED', 'FAILED', 'CANCELED')""";
+              AND task_state NOT IN %s""";
 
     /**
      * celery_id lives in CeleryTask. It is written only after the Task statement above accepted the
@@ -135,7 +135,7 @@ public final class TaskStore {
 
     public TaskStore(Database db) {
         this.db = db;
-        String update = UPDATE_TASK_TEMPLATE.formatted(db.dialect().nowSql());
+        String update = UPDATE_TASK_TEMPLATE.formatted(db.dialect().nowSql(), JobState.TERMINAL_SQL);
         boolean pg = db.isPostgres();
         String async = pg ? ASYNC_COMMIT_GUARD : "";
         String settled = pg ? SETTLED_COMMIT_GUARD : "";
@@ -323,6 +323,34 @@ public final class TaskStore {
                             WHERE id = (SELECT id FROM "Task" WHERE simulation_id = :sim AND task_id = :task)""")
                     .bind("celeryId", celeryIds.get(i)).bind("sim", simulationId).bind("task", i).execute();
         }
+    }
+
+    /**
+     * The PENDING tasks 0 .. count-1 of a simulation being created, in the caller's transaction
+     * ({@code SimulationStore.create}): one JDBC batch for the Task rows (a multi-row INSERT on
+     * PostgreSQL), then one INSERT ... SELECT for all variant rows: two round trips whatever the count.
+     */
+    public static void insertPending(Handle h, long simulationId, int count, int requestedPrimaries, Platform platform,
+                                     Instant now) {
+        PreparedBatch batch = h.prepareBatch("""
+                INSERT INTO "Task" (simulation_id, task_id, requested_primaries, simulated_primaries, task_state,
+                                    estimated_time, start_time, end_time, platform, last_update_time)
+                VALUES (:simulationId, :taskId, :requested, 0, :state, NULL, NULL, NULL, :platform, :now)""");
+        for (int taskId = 0; taskId < count; taskId++) {
+            batch.bind("simulationId", simulationId)
+                    .bind("taskId", taskId)
+                    .bind("requested", requestedPrimaries)
+                    .bind("state", JobState.PENDING.name())
+                    .bind("platform", platform.name())
+                    .bindByType("now", now, Instant.class)
+                    .add();
+        }
+        batch.execute();
+        String variantSql = platform == Platform.DIRECT
+                // celery_id is NOT NULL: "" until the worker reports its id, as the original's default
+                ? "INSERT INTO \"CeleryTask\" (id, celery_id) SELECT id, '' FROM \"Task\" WHERE simulation_id = :id"
+                : "INSERT INTO \"BatchTask\" (id) SELECT id FROM \"Task\" WHERE simulation_id = :id";
+        h.createUpdate(variantSql).bind("id", simulationId).execute();
     }
 
     /** Removes one task of one simulation; false if there was none. */
