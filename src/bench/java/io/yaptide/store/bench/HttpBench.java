@@ -38,6 +38,20 @@ final class HttpBench implements AutoCloseable {
         return "access_token=" + tokens.issue(user, Tokens.Kind.ACCESS).token();
     }
 
+    /**
+     * Posts one worker report and returns how long the answer took, in nanoseconds; any answer but
+     * an accepted report ends the workload (a benchmark of refusals measures nothing).
+     */
+    static long timedTaskReport(LoopbackClient client, byte[] body) throws java.io.IOException {
+        long t0 = System.nanoTime();
+        LoopbackClient.Response r = client.send("POST", "/tasks", "Content-Type: application/json\r\n", body);
+        long took = System.nanoTime() - t0;
+        if (r.status() != 202 || !r.text().contains("\"Task updated\"")) {
+            throw new IllegalStateException("POST /tasks answered " + r.status() + ": " + r.text());
+        }
+        return took;
+    }
+
     @Override
     public void close() {
         server.close();

@@ -90,16 +90,9 @@ public final class NamedStatement {
      * Failures are classified as in {@link #executeUpdate}.
      */
     public <T> List<T> queryList(Database db, Parameters parameters, RowReader<T> reader) {
-        Connection connection;
-        try {
-            connection = db.dataSource().getConnection();
-        } catch (SQLException e) {
-            throw new ConnectionException(e);
-        }
+        Connection connection = pooled(db);
         try (connection; PreparedStatement statement = connection.prepareStatement(positionalSql)) {
-            for (int i = 0; i < positions.size(); i++) {
-                parameters.binderFor(positions.get(i)).bind(statement, i + 1);
-            }
+            bind(statement, parameters);
             List<T> rows = new ArrayList<>();
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
@@ -119,16 +112,9 @@ public final class NamedStatement {
      * during the statement (a restart of PostgreSQL): both are classified by {@link SqlErrors}.
      */
     public int executeUpdate(Database db, Parameters parameters) {
-        Connection connection;
-        try {
-            connection = db.dataSource().getConnection();
-        } catch (SQLException e) {
-            throw new ConnectionException(e);
-        }
-        try (connection; PreparedStatement statement = connection.prepareStatement(positionalSql)) {
-            bind(statement, parameters);
-            return statement.executeUpdate();
-        } catch (SQLException e) {
+        try (Connection connection = pooled(db)) {
+            return executeUpdate(connection, parameters);
+        } catch (SQLException e) { // from closing the connection
             throw failure(e);
         }
     }
@@ -168,12 +154,7 @@ public final class NamedStatement {
      * came back. Connection failures are classified as by {@link #executeUpdate(Database, Parameters)}.
      */
     public Optional<String> queryText(Database db, Parameters parameters) {
-        Connection connection;
-        try {
-            connection = db.dataSource().getConnection();
-        } catch (SQLException e) {
-            throw new ConnectionException(e);
-        }
+        Connection connection = pooled(db);
         try (connection; PreparedStatement statement = connection.prepareStatement(positionalSql)) {
             bind(statement, parameters);
             try (ResultSet rs = statement.executeQuery()) {
@@ -181,6 +162,18 @@ public final class NamedStatement {
             }
         } catch (SQLException e) {
             throw failure(e);
+        }
+    }
+
+    /**
+     * A connection from the pool. One that cannot be had is JDBI's {@link ConnectionException}, as
+     * from any other store method (created only on failure: the admin path never loads JDBI).
+     */
+    private static Connection pooled(Database db) {
+        try {
+            return db.dataSource().getConnection();
+        } catch (SQLException e) {
+            throw new ConnectionException(e);
         }
     }
 
