@@ -28,10 +28,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>The reference, measured in the same run on the same PostgreSQL: pgbench's idea of the
  * database's ceiling, one autocommit one-row {@code UPDATE} per transaction from 8 connections, over
- * a 1,000-row table, round-robin, from this JVM over JDBC, measured before and after the service's
- * run and averaged. {@code pgbench} itself (a C client, so a
- * higher ceiling on 2 shared cores) is run as well when it is on the PATH and printed beside it;
- * the ratio is taken against the higher of the two, so that it is never flattered.
+ * a 1,000-row table, round-robin, from this JVM over JDBC, measured before and after each of the
+ * service's three timed rounds. {@code pgbench} itself (a C client, so a higher ceiling on 2 shared
+ * cores) is run as well, before and after, when it is on the PATH, and printed beside it. Each
+ * round's ratio is taken against the higher of pgbench and the JDBC ceiling around that round, so
+ * that it is never flattered; the median round's rate and ratio are printed. The timed rounds start
+ * once the JIT has settled ({@link Stopwatch#untilCompiled}), as in a service that has been running.
  * On SQLite there is no such reference and only the rate and latency are printed.
  */
 final class HttpTaskUpdatesRealistic implements Workload {
@@ -40,62 +42,93 @@ final class HttpTaskUpdatesRealistic implements Workload {
     static final int REQUESTED = 1_000_000;
     private static final double SECONDS = 5.0;
     private static final double WARMUP_SECONDS = 2.0;
-    private static final double WARMUP_MAX_SECONDS = 30.0;
-    private static final long WARMUP_REPORTS = 20_000;
+    /** Timed rounds, each between two ceiling measures; the median is printed. */
+    private static final int ROUNDS = 3;
+    private static final double WARMUP_MAX_SECONDS = 90.0;
     private static final DateTimeFormatter PYTHON_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
 
     @Override
     public void run(BenchContext ctx, Figures out) throws Exception {
         CreatedSimulation sim = ctx.newSimulation(TASKS);
         ExecutorService pool = Executors.newFixedThreadPool(CONNECTIONS);
+        boolean postgres = ctx.db().isPostgres();
         try {
-            double jdbcBefore = 0;
-            Double pgbench = null;
-            if (ctx.db().isPostgres()) {
-                jdbcBefore = JdbcCeiling.measure(ctx, pool, WARMUP_SECONDS, SECONDS);
-                pgbench = PgbenchCeiling.measure(ctx.db().url(), SECONDS);
+            List<Double> pgbench = new ArrayList<>();
+            if (postgres) {
+                addIfPresent(pgbench, PgbenchCeiling.measure(ctx.db().url(), SECONDS));
             }
             try (HttpBench bench = new HttpBench(ctx)) {
                 AtomicLong next = new AtomicLong();
-                // untimed warm-up, long enough for the JIT to have compiled the path (on a busy machine
-                // a fixed couple of seconds left it interpreting and the compiler threads took the CPU)
-                long warmEnd = Stopwatch.deadlineAfter(WARMUP_MAX_SECONDS);
-                do {
-                    runWorkers(bench, sim, next, pool, Stopwatch.deadlineAfter(WARMUP_SECONDS));
-                } while (next.get() < WARMUP_REPORTS * Stopwatch.scale() && System.nanoTime() < warmEnd);
-                long start = System.nanoTime();
-                long cpu0 = processCpuNanos();
-                List<long[]> latencies = runWorkers(bench, sim, next, pool, Stopwatch.deadlineAfter(SECONDS));
-                double seconds = (System.nanoTime() - start) / 1e9;
-                long cpu = processCpuNanos() - cpu0;
+                // untimed warm-up until the JIT has compiled the path and stopped (see Stopwatch.untilCompiled)
+                double warmup = Stopwatch.untilCompiled(3, WARMUP_MAX_SECONDS,
+                        () -> runWorkers(bench, sim, next, pool, Stopwatch.deadlineAfter(WARMUP_SECONDS)));
+                out.print("http_task_updates_realistic_warmup_s", warmup, "s");
+                // ROUNDS timed runs, each between two measures of the JDBC ceiling: each round's ratio
+                // is taken against the ceiling measured just around it, and the median round is
+                // printed, so that a burst of other work on the machine moves one round, not the figure
+                List<Double> jdbc = new ArrayList<>();
+                List<Double> rates = new ArrayList<>();
+                List<long[]> latencies = new ArrayList<>();
+                long cpu = 0;
+                if (postgres) {
+                    jdbc.add(JdbcCeiling.measure(ctx, pool, WARMUP_SECONDS, SECONDS));
+                }
+                for (int round = 0; round < ROUNDS; round++) {
+                    long start = System.nanoTime();
+                    long cpu0 = processCpuNanos();
+                    List<long[]> run = runWorkers(bench, sim, next, pool, Stopwatch.deadlineAfter(SECONDS));
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    cpu += processCpuNanos() - cpu0;
+                    latencies.addAll(run);
+                    rates.add(run.stream().mapToLong(r -> r.length).sum() / seconds);
+                    if (postgres) {
+                        jdbc.add(JdbcCeiling.measure(ctx, pool, WARMUP_SECONDS, SECONDS));
+                    }
+                }
+                if (postgres) {
+                    addIfPresent(pgbench, PgbenchCeiling.measure(ctx.db().url(), SECONDS));
+                }
                 long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-                double rate = all.length / seconds;
-                out.print("http_task_updates_realistic", rate, "requests/s");
+                out.print("http_task_updates_realistic", median(rates), "requests/s");
                 out.print("http_task_updates_realistic_p99", percentile(all, 0.99) / 1e6, "ms");
                 out.print("http_task_updates_realistic_p50", percentile(all, 0.50) / 1e6, "ms");
                 // CPU of this JVM (service and load generator) per report: what a change to the service
                 // saves, readable even when other work on the machine makes the rate noisy
                 out.print("http_task_updates_realistic_jvm_cpu_us", cpu / 1e3 / all.length, "us/request");
-                if (ctx.db().isPostgres()) {
-                    // the JDBC ceiling before and after the service's run, averaged: on a shared
-                    // machine the load moves between the two, and the ratio should not ride on it
-                    double jdbc = (jdbcBefore + JdbcCeiling.measure(ctx, pool, WARMUP_SECONDS, SECONDS)) / 2;
-                    out.print("http_task_updates_ceiling_jdbc_tps", jdbc, "tps");
-                    double ceiling = jdbc;
-                    String reference = "jdbc";
-                    if (pgbench != null) {
-                        out.print("http_task_updates_ceiling_pgbench_tps", pgbench, "tps");
-                        if (pgbench > ceiling) {
-                            ceiling = pgbench;
-                            reference = "pgbench";
-                        }
+                if (postgres) {
+                    out.print("http_task_updates_ceiling_jdbc_tps", median(jdbc), "tps");
+                    Double pgbenchTps = pgbench.isEmpty() ? null : pgbench.stream().mapToDouble(d -> d).average().orElseThrow();
+                    if (pgbenchTps != null) {
+                        out.print("http_task_updates_ceiling_pgbench_tps", pgbenchTps, "tps");
                     }
-                    out.print("http_task_updates_ceiling_ratio", rate / ceiling, "x_of_" + reference);
+                    // the ratio against the higher of the two ceilings, so that it is never flattered
+                    List<Double> ratios = new ArrayList<>();
+                    int pgbenchWins = 0;
+                    for (int round = 0; round < ROUNDS; round++) {
+                        double around = (jdbc.get(round) + jdbc.get(round + 1)) / 2;
+                        double ceiling = pgbenchTps != null && pgbenchTps > around ? pgbenchTps : around;
+                        pgbenchWins += ceiling == around ? 0 : 1;
+                        ratios.add(rates.get(round) / ceiling);
+                    }
+                    out.print("http_task_updates_ceiling_ratio", median(ratios),
+                            "x_of_" + (pgbenchWins * 2 > ROUNDS ? "pgbench" : "jdbc"));
                 }
             }
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    private static void addIfPresent(List<Double> values, Double value) {
+        if (value != null) {
+            values.add(value);
+        }
+    }
+
+    static double median(List<Double> values) {
+        double[] sorted = values.stream().mapToDouble(d -> d).sorted().toArray();
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static long processCpuNanos() {

@@ -44,6 +44,35 @@ final class Stopwatch {
         return new Run(n, (System.nanoTime() - start) / 1e9);
     }
 
+    /**
+     * Runs untimed rounds of {@code round} until the JIT has settled: a round in which the compiler
+     * threads spent under {@value #SETTLED_COMPILE_SHARE} of the round's time compiling, after at
+     * least {@code minRounds}; at most {@code maxSeconds} (scaled) in all. On 2 cores C2 compiles
+     * the service's request path for tens of seconds, and a measurement taken while it does counts
+     * the compiler's CPU and the interpreter's speed, not the service's (a fixed warm-up left
+     * compilations of a second or two each running inside the timed window). Returns the seconds spent.
+     */
+    static double untilCompiled(int minRounds, double maxSeconds, Action round) throws Exception {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        long start = System.nanoTime();
+        long end = deadlineAfter(maxSeconds);
+        int rounds = 0;
+        while (true) {
+            long compiled0 = jit.getTotalCompilationTime();
+            long t0 = System.nanoTime();
+            round.run();
+            rounds++;
+            double roundMillis = (System.nanoTime() - t0) / 1e6;
+            double compileMillis = jit.getTotalCompilationTime() - compiled0;
+            if ((rounds >= minRounds && compileMillis < SETTLED_COMPILE_SHARE * roundMillis) || System.nanoTime() > end) {
+                return (System.nanoTime() - start) / 1e9;
+            }
+        }
+    }
+
+    /** The compiler's share of a warm-up round below which the JIT counts as settled. */
+    static final double SETTLED_COMPILE_SHARE = 0.02;
+
     /** Times one run of {@code action}, in seconds. */
     static double time(Action action) throws Exception {
         long start = System.nanoTime();

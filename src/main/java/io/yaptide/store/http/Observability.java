@@ -112,10 +112,22 @@ final class Observability implements AutoCloseable {
     private static void requestStarted(Context ctx) {
         String id = ctx.header(REQUEST_ID_HEADER);
         if (id == null || !ACCEPTED_REQUEST_ID.matcher(id).matches()) {
-            id = UUID.randomUUID().toString();
+            id = newRequestId();
         }
         ctx.header(REQUEST_ID_HEADER, id);
         MDC.put(MDC_REQUEST_ID, id);
+    }
+
+    /**
+     * A random version-4 UUID from a thread-local generator: a request id only has to be unique
+     * enough to find a request's lines, not unguessable, and {@code UUID.randomUUID()} takes the
+     * JDK's shared secure generator on every request.
+     */
+    static String newRequestId() {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        long high = (r.nextLong() & ~0xF000L) | 0x4000L;
+        long low = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(high, low).toString();
     }
 
     private void requestEnded(Context ctx, Float millis) {

@@ -60,6 +60,9 @@ final class TextRules {
     /** Every query parameter (name and values) and the path. */
     static void checkRequest(Context ctx) {
         check("the path", ctx.path());
+        if (ctx.queryString() == null) {
+            return; // no query: skip building the parameter map (a worker's report has none)
+        }
         for (Map.Entry<String, List<String>> p : ctx.queryParamMap().entrySet()) {
             check("a query parameter name", p.getKey());
             for (String v : p.getValue()) {

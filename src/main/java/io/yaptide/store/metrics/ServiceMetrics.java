@@ -51,25 +51,35 @@ public final class ServiceMetrics implements AutoCloseable {
 
     /** One request, by route template (never the raw path), method and status. */
     public void request(String method, String route, int status, long nanos) {
-        Timer.builder("http.server.requests")
+        // one timer per (method, route, status), looked up here: building the meter's id and asking the
+        // registry for it on every request cost more than recording the sample
+        requestTimers.computeIfAbsent(new RequestKey(method, route, status), k -> Timer.builder("http.server.requests")
                 .description("HTTP requests by route template, method and status")
-                .tag("method", method)
-                .tag("route", route)
-                .tag("status", Integer.toString(status))
+                .tag("method", k.method())
+                .tag("route", k.route())
+                .tag("status", Integer.toString(k.status()))
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(30))
-                .register(registry)
+                .register(registry))
                 .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
+    /** Routes are templates and methods and statuses few, so this map stays small. */
+    private record RequestKey(String method, String route, int status) {
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<RequestKey, Timer> requestTimers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, Counter> reportCounters = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** A worker's report ({@code tasks}, {@code results}, {@code logfiles}) was accepted or refused. */
     public void workerReport(String endpoint, boolean accepted) {
-        Counter.builder("yaptide.worker.reports")
+        String outcome = accepted ? "accepted" : "refused";
+        reportCounters.computeIfAbsent(endpoint + ' ' + outcome, k -> Counter.builder("yaptide.worker.reports")
                 .description("Worker reports by endpoint, accepted (2xx) or refused (4xx/5xx)")
                 .tag("endpoint", endpoint)
-                .tag("outcome", accepted ? "accepted" : "refused")
-                .register(registry).increment();
+                .tag("outcome", outcome)
+                .register(registry)).increment();
     }
 
     /** JSON bytes of a result set a worker posted and the service stored. */

@@ -72,10 +72,17 @@ public final class UpdateKey {
     }
 
     private static byte[] sha256(String key) {
+        MessageDigest digest = SHA256.get();
+        digest.reset();
+        return digest.digest(key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** One digest per thread: looking the algorithm up costs more than hashing a 43-character key (every worker report hashes one). */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is not available in this JDK", e);
         }
-    }
+    });
 }

@@ -51,4 +51,29 @@ class BenchTest {
                 l -> assertThat(l).matches("task_updates_8threads [0-9.]+ updates/s"));
         assertThat(SeedRows.counts(db.jdbi()).values()).containsOnly(0L);
     }
+
+    @DatabaseTest
+    void theWorkerReportWorkloadPrintsItsFiguresWithTheCeilingOnPostgres(TestDatabase db) throws Exception {
+        System.setProperty("bench.scale", "0.02");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Figures figures = new Figures(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try (BenchContext ctx = new BenchContext(db::database, Fixtures.dir())) {
+            Workloads.all().get("http_task_updates_realistic").workload().run(ctx, figures);
+        } finally {
+            System.clearProperty("bench.scale");
+        }
+        db.closePool();
+
+        List<String> names = bytes.toString(StandardCharsets.UTF_8).lines().map(l -> l.split(" ")[0]).toList();
+        List<String> always = List.of("http_task_updates_realistic_warmup_s", "http_task_updates_realistic",
+                "http_task_updates_realistic_p99", "http_task_updates_realistic_p50", "http_task_updates_realistic_jvm_cpu_us");
+        if (db.isPostgres()) {
+            // pgbench's own figure is printed only where pgbench is installed (CI installs it with PostgreSQL)
+            assertThat(names).containsSubsequence(always).contains("http_task_updates_ceiling_jdbc_tps")
+                    .endsWith("http_task_updates_ceiling_ratio");
+            assertThat(bytes.toString(StandardCharsets.UTF_8)).containsPattern("http_task_updates_ceiling_ratio [0-9.]+ x_of_(jdbc|pgbench)");
+        } else {
+            assertThat(names).isEqualTo(always);
+        }
+    }
 }
