@@ -79,7 +79,7 @@ public final class Main implements Runnable {
             "org.jdbi.v3.core.statement.DefinedAttributeTemplateEngine");
 
     /** Admin commands whose statements go through plain JDBC: JDBI is not loaded for them. */
-    static final java.util.Set<String> PLAIN_JDBC = java.util.Set.of("list-users");
+    static final java.util.Set<String> PLAIN_JDBC = java.util.Set.of("list-users", "list-simulations");
 
     /** An admin command: one of the original's db_manage.py commands, over one connection. */
     static boolean isAdmin(String name) {
@@ -147,7 +147,7 @@ public final class Main implements Runnable {
         m.put("smoke", SmokeCommand.class);
         m.put("config", ConfigCommand.class);
         // and "help", last: added with the others in commandLine, so that naming picocli's class
-        // here does not load picocli for the command lines that run without it (QuickListUsers)
+        // here does not load picocli for the command lines that run without it (QuickAdmin)
         return Collections.unmodifiableMap(m);
     }
 
@@ -186,11 +186,11 @@ public final class Main implements Runnable {
 
     /** Runs a command line, printing to the given writers; returns the exit code. Used by tests too. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        Integer quick = QuickListUsers.run(args, out, err);
+        Integer quick = QuickAdmin.run(args, out, err);
         return quick != null ? quick : runWithPicocli(args, out, err);
     }
 
-    /** The same, always through picocli (the path of every command line {@link QuickListUsers} leaves alone). */
+    /** The same, always through picocli (the path of every command line {@link QuickAdmin} leaves alone). */
     static int runWithPicocli(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cl = commandLine(args);
         cl.setOut(out);

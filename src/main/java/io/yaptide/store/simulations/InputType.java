@@ -1,6 +1,5 @@
 package io.yaptide.store.simulations;
 
-import java.util.Arrays;
 import java.util.Optional;
 
 /** How the input of a simulation was given: the web editor's project JSON, or uploaded input files. */
@@ -11,6 +10,14 @@ public enum InputType {
         if (text == null) {
             return Optional.empty();
         }
-        return Arrays.stream(values()).filter(s -> s.name().equalsIgnoreCase(text.strip())).findFirst();
+        String name = text.strip();
+        for (InputType s : VALUES) { // a loop, not a stream: a list reads this for every row
+            if (s.name().equalsIgnoreCase(name)) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
     }
+
+    private static final InputType[] VALUES = values();
 }

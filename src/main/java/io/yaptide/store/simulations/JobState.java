@@ -1,6 +1,5 @@
 package io.yaptide.store.simulations;
 
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Optional;
@@ -51,8 +50,16 @@ public enum JobState {
         if (text == null) {
             return Optional.empty();
         }
-        return Arrays.stream(values()).filter(s -> s.name().equalsIgnoreCase(text.strip())).findFirst();
+        String name = text.strip();
+        for (JobState s : VALUES) { // a loop, not a stream: a list reads this for every row
+            if (s.name().equalsIgnoreCase(name)) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
     }
+
+    private static final JobState[] VALUES = values();
 
     /** {@code ('A', 'B')}: state names are code constants, never input, so they may be spliced into SQL. */
     private static String sqlList(Set<JobState> states) {

@@ -3,6 +3,7 @@ package io.yaptide.store.simulations;
 import io.yaptide.store.db.Database;
 import io.yaptide.store.db.DeadlockRetry;
 import io.yaptide.store.db.Dialect;
+import io.yaptide.store.db.NamedStatement;
 import io.yaptide.store.db.NullableColumns;
 import io.yaptide.store.db.StoreException;
 import io.yaptide.store.db.StoreTransaction;
@@ -250,6 +251,89 @@ public final class SimulationStore {
         });
     }
 
+    /**
+     * The columns of {@link SimulationListing} (and the two it checks, as {@link #map} does), without
+     * the variant tables: whether a BATCH simulation has its {@code BatchSimulation} row (with a
+     * cluster: what {@link #map} checks) is asked only
+     * for rows that are not DIRECT (CASE evaluates the sub-query only when its condition holds), so a
+     * list of direct simulations reads the {@code Simulation} rows and nothing else.
+     */
+    private static final String SELECT_LISTING = """
+            SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type,
+                   s.sim_type, s.job_state,
+                   CASE WHEN s.platform <> 'DIRECT'
+                        THEN EXISTS (SELECT 1 FROM "BatchSimulation" b WHERE b.id = s.id AND b.cluster_id IS NOT NULL)
+                   END AS batch_row
+            FROM "Simulation" s
+            """;
+
+    /**
+     * Plain JDBC: list-simulations runs these and the user lookup only, and a short command spends
+     * more time creating and configuring JDBI (and parsing each statement with its ANTLR lexer) than
+     * the database spends answering.
+     */
+    private static final NamedStatement LISTING_OF_USER = new NamedStatement(SELECT_LISTING + "WHERE s.user_id = :userId ORDER BY s.id");
+    private static final NamedStatement LISTING = new NamedStatement(SELECT_LISTING + "ORDER BY s.id");
+
+    /**
+     * All simulations as a listing shows them, ordered by id, optionally only one user's (by the
+     * index on {@code user_id}). The same rows and checks as {@link #list}: a row that {@code list}
+     * refuses (an unknown state, platform, input or simulator type, a BATCH simulation without its
+     * BatchSimulation row) is refused here with the same message.
+     */
+    public List<SimulationListing> listing(Optional<Long> userId) {
+        Dialect dialect = db.dialect();
+        NamedStatement.RowReader<SimulationListing> reader = rs -> mapListing(rs, dialect);
+        if (userId.isEmpty()) {
+            return LISTING.queryList(db, NamedStatement.NONE, reader);
+        }
+        long id = userId.get();
+        return LISTING_OF_USER.queryList(db, name -> (statement, position) -> statement.setLong(position, id), reader);
+    }
+
+    private static SimulationListing mapListing(ResultSet rs, Dialect dialect) throws SQLException {
+        long id = rs.getLong("id");
+        String platform = rs.getString("platform");
+        String jobId = rs.getString("job_id");
+        Long userId = NullableColumns.longValue(rs, "user_id");
+        Instant start = dialect.readTime(rs, "start_time");
+        Instant end = dialect.readTime(rs, "end_time");
+        String title = rs.getString("title");
+        inputType(rs, id);
+        SimulatorType.fromDb(rs.getString("sim_type"));
+        JobState state = state(rs, id);
+        Platform p;
+        if (Platform.DIRECT.name().equalsIgnoreCase(platform)) {
+            p = Platform.DIRECT;
+        } else if (Platform.BATCH.name().equalsIgnoreCase(platform)) {
+            if (!rs.getBoolean("batch_row")) {
+                throw noBatchRow(id);
+            }
+            p = Platform.BATCH;
+        } else {
+            throw unknownPlatform(id, platform);
+        }
+        return new SimulationListing(id, jobId, userId, start, end, title, p, state);
+    }
+
+    private static InputType inputType(ResultSet rs, long id) throws SQLException {
+        return InputType.parse(rs.getString("input_type")).orElseThrow(() -> new IllegalStateException(
+                "simulation " + id + " has an unknown input_type in the database: " + safe(rs, "input_type")));
+    }
+
+    private static JobState state(ResultSet rs, long id) throws SQLException {
+        return JobState.parse(rs.getString("job_state")).orElseThrow(() -> new IllegalStateException(
+                "simulation " + id + " has an unknown job_state in the database: " + safe(rs, "job_state")));
+    }
+
+    private static IllegalStateException noBatchRow(long id) {
+        return new IllegalStateException("simulation " + id + " is BATCH but has no BatchSimulation row");
+    }
+
+    private static IllegalStateException unknownPlatform(long id, String platform) {
+        return new IllegalStateException("simulation " + id + " has an unknown platform in the database: " + platform);
+    }
+
     static Simulation map(ResultSet rs, Dialect dialect) throws SQLException {
         long id = rs.getLong("id");
         String platform = rs.getString("platform");
@@ -258,11 +342,9 @@ public final class SimulationStore {
         Instant start = dialect.readTime(rs, "start_time");
         Instant end = dialect.readTime(rs, "end_time");
         String title = rs.getString("title");
-        InputType inputType = InputType.parse(rs.getString("input_type")).orElseThrow(() -> new IllegalStateException(
-                "simulation " + id + " has an unknown input_type in the database: " + safe(rs, "input_type")));
+        InputType inputType = inputType(rs, id);
         SimulatorType simType = SimulatorType.fromDb(rs.getString("sim_type"));
-        JobState state = JobState.parse(rs.getString("job_state")).orElseThrow(() -> new IllegalStateException(
-                "simulation " + id + " has an unknown job_state in the database: " + safe(rs, "job_state")));
+        JobState state = state(rs, id);
         if (Platform.DIRECT.name().equalsIgnoreCase(platform)) {
             return new DirectSimulation(id, jobId, userId, start, end, title, inputType, simType, state,
                     rs.getString("merge_id"));
@@ -270,13 +352,13 @@ public final class SimulationStore {
         if (Platform.BATCH.name().equalsIgnoreCase(platform)) {
             Long clusterId = NullableColumns.longValue(rs, "cluster_id");
             if (clusterId == null) {
-                throw new IllegalStateException("simulation " + id + " is BATCH but has no BatchSimulation row");
+                throw noBatchRow(id);
             }
             return new BatchSimulation(id, jobId, userId, start, end, title, inputType, simType, state, clusterId,
                     rs.getString("job_dir"), NullableColumns.integer(rs, "array_id"),
                     NullableColumns.integer(rs, "collect_id"));
         }
-        throw new IllegalStateException("simulation " + id + " has an unknown platform in the database: " + platform);
+        throw unknownPlatform(id, platform);
     }
 
     private static String safe(ResultSet rs, String column) {

@@ -1,6 +1,5 @@
 package io.yaptide.store.simulations;
 
-import java.util.Arrays;
 import java.util.Optional;
 
 /** The simulator a job is for; stored lower case in {@code Simulation.sim_type}, as the original does. */
@@ -21,10 +20,16 @@ public enum SimulatorType {
         if (text == null) {
             return Optional.empty();
         }
-        return Arrays.stream(values())
-                .filter(s -> s.dbValue.equalsIgnoreCase(text.strip()) || s.name().equalsIgnoreCase(text.strip()))
-                .findFirst();
+        String name = text.strip();
+        for (SimulatorType s : VALUES) { // a loop, not a stream: a list reads this for every row
+            if (s.dbValue.equalsIgnoreCase(name) || s.name().equalsIgnoreCase(name)) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
     }
+
+    private static final SimulatorType[] VALUES = values();
 
     public static SimulatorType fromDb(String value) {
         return parse(value).orElseThrow(() -> new IllegalStateException("unknown sim_type in the database: " + value));

@@ -32,6 +32,8 @@ public final class UserStore {
 
     /** Plain JDBC: list-users runs this statement and nothing else, so JDBI is not even loaded for it. */
     private static final NamedStatement LIST = new NamedStatement(SELECT_USER + "ORDER BY u.id");
+    /** Plain JDBC too: the user lookup of list-simulations --user, whose other statement is plain JDBC as well. */
+    private static final NamedStatement BY_USERNAME = new NamedStatement(SELECT_USER + "WHERE u.username = :username ORDER BY u.id");
 
     /**
      * Checked when the user name is unknown, so that a login for a missing user costs as much as one
@@ -194,8 +196,8 @@ public final class UserStore {
 
     /** Users of that name for any provider (a name is unique per provider only), ordered by id. */
     public List<User> findByUsername(String username) {
-        return db.jdbi().withHandle(h -> h.createQuery(SELECT_USER + "WHERE u.username = :username ORDER BY u.id")
-                .bind("username", username).map(USER).list());
+        return BY_USERNAME.queryList(db, name -> (statement, position) -> statement.setString(position, username),
+                UserStore::mapUser);
     }
 
     /** All users ordered by id. */

@@ -261,6 +261,34 @@ class SimulationStoreTest {
         assertThat(store.list(Optional.of(other))).singleElement().isInstanceOf(BatchSimulation.class);
     }
 
+    @DatabaseTest
+    void aListingHasTheRowsAndColumnsOfListAndRefusesWhatListRefuses(TestDatabase db) {
+        long user = SimulationSeeds.user(db, "jan");
+        long other = SimulationSeeds.user(db, "kim");
+        long cluster = SimulationSeeds.cluster(db, "prometheus");
+        SimulationStore store = new SimulationStore(db.database());
+        store.create(SimulationSeeds.direct(user, 1));
+        store.create(SimulationSeeds.batch(other, cluster, 1));
+        long ended = store.create(SimulationSeeds.direct(user, 1)).simulation().id();
+        store.update(ended, new SimulationUpdate(JobState.COMPLETED, T0.plusSeconds(90), null, null, null, null));
+        for (Optional<Long> who : List.of(Optional.<Long>empty(), Optional.of(user), Optional.of(other))) {
+            assertThat(store.listing(who)).isEqualTo(store.list(who).stream().map(s -> new SimulationListing(s.id(), s.jobId(),
+                    s.userId(), s.startTime(), s.endTime(), s.title(), s.platform(), s.state())).toList());
+        }
+
+        // a BATCH simulation without its BatchSimulation row, an unknown state: the same refusals as list's
+        long orphan = store.create(SimulationSeeds.direct(user, 1)).simulation().id();
+        db.jdbi().useHandle(h -> h.execute("UPDATE \"Simulation\" SET platform = 'BATCH' WHERE id = ?", orphan));
+        assertThatThrownBy(() -> store.listing(Optional.of(user))).isInstanceOf(IllegalStateException.class)
+                .hasMessage("simulation " + orphan + " is BATCH but has no BatchSimulation row");
+        assertThatThrownBy(() -> store.list(Optional.of(user))).hasMessage("simulation " + orphan + " is BATCH but has no BatchSimulation row");
+        db.jdbi().useHandle(h -> h.execute("UPDATE \"Simulation\" SET platform = 'DIRECT', job_state = 'LOST' WHERE id = ?", orphan));
+        assertThatThrownBy(() -> store.listing(Optional.empty()))
+                .hasMessage("simulation " + orphan + " has an unknown job_state in the database: LOST");
+        assertThatThrownBy(() -> store.list(Optional.empty()))
+                .hasMessage("simulation " + orphan + " has an unknown job_state in the database: LOST");
+    }
+
     // ---- delete -------------------------------------------------------------------------------------
 
     @DatabaseTest
