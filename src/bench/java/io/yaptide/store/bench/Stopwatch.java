@@ -45,29 +45,36 @@ final class Stopwatch {
     }
 
     /**
-     * Runs untimed rounds of {@code round} until the JIT has settled: a round in which the compiler
-     * threads spent under {@value #SETTLED_COMPILE_SHARE} of the round's time compiling, after at
-     * least {@code minRounds}; at most {@code maxSeconds} (scaled) in all. On 2 cores C2 compiles
-     * the service's request path for tens of seconds, and a measurement taken while it does counts
-     * the compiler's CPU and the interpreter's speed, not the service's (a fixed warm-up left
-     * compilations of a second or two each running inside the timed window). Returns the seconds spent.
+     * Runs untimed rounds of {@code round} for at least {@code minSeconds} and then until the JIT has
+     * settled: a round in which the compiler threads spent under {@value #SETTLED_COMPILE_SHARE} of the
+     * round's time compiling; at most {@code maxSeconds} in all (both scaled). On 2 cores C2 compiles
+     * the service's request path for a minute and more, in bursts: a measurement taken before then
+     * counts the compiler's CPU and code that is not yet the service's steady state (a fixed 20-30 s
+     * warm-up, or stopping at the first quiet round, measured about half the rate that the same code
+     * reached after 80 s). Each round's outcome goes to standard error. Returns the seconds spent.
      */
-    static double untilCompiled(int minRounds, double maxSeconds, Action round) throws Exception {
+    static double untilCompiled(double minSeconds, double maxSeconds, RoundAction round) throws Exception {
         java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
         long start = System.nanoTime();
+        long min = deadlineAfter(minSeconds);
         long end = deadlineAfter(maxSeconds);
-        int rounds = 0;
-        while (true) {
+        for (int n = 1; ; n++) {
             long compiled0 = jit.getTotalCompilationTime();
             long t0 = System.nanoTime();
-            round.run();
-            rounds++;
+            String outcome = round.run();
             double roundMillis = (System.nanoTime() - t0) / 1e6;
             double compileMillis = jit.getTotalCompilationTime() - compiled0;
-            if ((rounds >= minRounds && compileMillis < SETTLED_COMPILE_SHARE * roundMillis) || System.nanoTime() > end) {
-                return (System.nanoTime() - start) / 1e9;
+            System.err.printf("bench: warm-up round %d: %s, %.0f ms compiling%n", n, outcome, compileMillis);
+            long now = System.nanoTime();
+            if ((now > min && compileMillis < SETTLED_COMPILE_SHARE * roundMillis) || now > end) {
+                return (now - start) / 1e9;
             }
         }
+    }
+
+    /** One warm-up round; returns what it did, in words, for the log. */
+    interface RoundAction {
+        String run() throws Exception;
     }
 
     /** The compiler's share of a warm-up round below which the JIT counts as settled. */
