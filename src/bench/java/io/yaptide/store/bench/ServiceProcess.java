@@ -38,7 +38,15 @@ public final class ServiceProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
+        // extra options for the service's JVM alone (a profiler, say), as BENCH_JAVA_OPTS is for the bench's
+        String extra = System.getenv().getOrDefault("BENCH_SERVICE_JAVA_OPTS", "").strip();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
         command.add("-XX:+ExitOnOutOfMemoryError");
+        if (!extra.matches(".*-XX:\\+Use\\w*GC\\b.*")) {
+            command.add("-XX:+UseParallelGC"); // as bin/yaptide serve starts the service, unless another is asked for
+        }
         command.add("-Xlog:gc:file=" + dir.resolve("gc.log"));
         command.add("-Dlogback.configurationFile=logback.xml"); // the packaged configuration, not the tests'
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.yaptide.store.cli.Main",

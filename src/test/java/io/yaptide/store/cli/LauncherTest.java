@@ -69,12 +69,22 @@ class LauncherTest {
         if (kind.equals("service")) {
             assertThat(javaArgs.get(0)).as("the service runs on the PATH's java").endsWith("path-jdk-17/bin/java");
             assertThat(jvm).doesNotContain("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
+                    .contains("-XX:+UseParallelGC")
                     .noneMatch(a -> a.contains("AOT") || a.contains("Archive"));
             assertThat(run.calls()).hasSize(1);
         } else {
             assertThat(jvm).contains("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
         }
         assertThat(jvm).contains("-XX:+ExitOnOutOfMemoryError");
+    }
+
+    @Test
+    void aCollectorNamedInTheOperatorsOptionsReplacesTheServicesDefault() throws Exception {
+        fakeJava(jvmDir.resolve("temurin-25"), "25.0.3");
+        List<String> jvm = launch(Map.of("YAPTIDE_JAVA_OPTS", "-Xmx2g -XX:+UseG1GC"), "serve").calls().get(0);
+        assertThat(jvm).contains("-XX:+UseG1GC", "-Xmx2g").doesNotContain("-XX:+UseParallelGC");
+        List<String> other = launch(Map.of("YAPTIDE_JAVA_OPTS", "-Xmx2g"), "serve").calls().get(0);
+        assertThat(other).contains("-XX:+UseParallelGC", "-Xmx2g");
     }
 
     @Test

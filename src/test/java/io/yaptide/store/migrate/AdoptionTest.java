@@ -44,7 +44,7 @@ class AdoptionTest {
 
         assertThat(o.notes()).first().asString().startsWith("Recognised a database made by the original Yaptide (alembic_version 3f9d1f1bec46) at revision 3f9d1f1bec46");
         assertThat(o.from()).isEqualTo("3f9d1f1bec46");
-        assertThat(o.applied()).containsExactly("4027fc5cbcb1", "41149fa64bd2", "5003b9acb1f4", "b7e4c1a9d2f0", "c5a8e2f17d93", "e1c7a3d05b92", "a3d9e5f1c7b4");
+        assertThat(o.applied()).containsExactly("4027fc5cbcb1", "41149fa64bd2", "5003b9acb1f4", "b7e4c1a9d2f0", "c5a8e2f17d93", "e1c7a3d05b92", "a3d9e5f1c7b4", "d4f2b8e61a07");
         assertThat(m.current()).contains(Migrator.headId());
         assertThat(rowCounts(url)).isEqualTo(countsBefore);
         assertThat(rowDigests(url)).isEqualTo(before);
@@ -85,7 +85,7 @@ class AdoptionTest {
 
         assertThat(o.notes()).first().asString()
                 .contains("(no version table; foreign keys cascade) at revision 3f9d1f1bec46");
-        assertThat(o.applied()).containsExactly("4027fc5cbcb1", "41149fa64bd2", "5003b9acb1f4", "b7e4c1a9d2f0", "c5a8e2f17d93", "e1c7a3d05b92", "a3d9e5f1c7b4");
+        assertThat(o.applied()).containsExactly("4027fc5cbcb1", "41149fa64bd2", "5003b9acb1f4", "b7e4c1a9d2f0", "c5a8e2f17d93", "e1c7a3d05b92", "a3d9e5f1c7b4", "d4f2b8e61a07");
         assertThat(rowDigests(url)).isEqualTo(rows);
     }
 
@@ -124,7 +124,7 @@ class AdoptionTest {
         Migrator.Outcome o = m.upgrade("head");
 
         assertThat(o.notes()).first().asString().contains("(alembic_version 06c32cf470e7) at revision 06c32cf470e7");
-        assertThat(o.applied()).containsExactly("3f9d1f1bec46", "4027fc5cbcb1", "41149fa64bd2", "5003b9acb1f4", "b7e4c1a9d2f0", "c5a8e2f17d93", "e1c7a3d05b92", "a3d9e5f1c7b4");
+        assertThat(o.applied()).containsExactly("3f9d1f1bec46", "4027fc5cbcb1", "41149fa64bd2", "5003b9acb1f4", "b7e4c1a9d2f0", "c5a8e2f17d93", "e1c7a3d05b92", "a3d9e5f1c7b4", "d4f2b8e61a07");
         assertThat(rowDigests(db.url())).isEqualTo(rows);
     }
 
@@ -137,7 +137,7 @@ class AdoptionTest {
         Migrator.Outcome o = m.upgrade("head");
 
         assertThat(o.notes()).first().asString().contains("(no version table; foreign keys do not cascade) at revision 06c32cf470e7");
-        assertThat(o.applied()).containsExactly("3f9d1f1bec46", "4027fc5cbcb1", "41149fa64bd2", "5003b9acb1f4", "b7e4c1a9d2f0", "c5a8e2f17d93", "e1c7a3d05b92", "a3d9e5f1c7b4");
+        assertThat(o.applied()).containsExactly("3f9d1f1bec46", "4027fc5cbcb1", "41149fa64bd2", "5003b9acb1f4", "b7e4c1a9d2f0", "c5a8e2f17d93", "e1c7a3d05b92", "a3d9e5f1c7b4", "d4f2b8e61a07");
     }
 
     @EmptyDatabaseTest

@@ -17,11 +17,11 @@ class MigrationRoundTripTest {
         assertThat(m.current()).isEmpty();
 
         Migrator.Outcome up = m.upgrade("head");
-        assertThat(up.applied()).containsExactly("06c32cf470e7", "3f9d1f1bec46", "4027fc5cbcb1", "41149fa64bd2", "5003b9acb1f4", "b7e4c1a9d2f0", "c5a8e2f17d93", "e1c7a3d05b92", "a3d9e5f1c7b4");
+        assertThat(up.applied()).containsExactly("06c32cf470e7", "3f9d1f1bec46", "4027fc5cbcb1", "41149fa64bd2", "5003b9acb1f4", "b7e4c1a9d2f0", "c5a8e2f17d93", "e1c7a3d05b92", "a3d9e5f1c7b4", "d4f2b8e61a07");
         assertThat(m.current()).contains(Migrator.headId());
 
         Migrator.Outcome down = m.downgrade("base");
-        assertThat(down.applied()).containsExactly("a3d9e5f1c7b4", "e1c7a3d05b92", "c5a8e2f17d93", "b7e4c1a9d2f0", "5003b9acb1f4", "41149fa64bd2", "4027fc5cbcb1", "3f9d1f1bec46", "06c32cf470e7");
+        assertThat(down.applied()).containsExactly("d4f2b8e61a07", "a3d9e5f1c7b4", "e1c7a3d05b92", "c5a8e2f17d93", "b7e4c1a9d2f0", "5003b9acb1f4", "41149fa64bd2", "4027fc5cbcb1", "3f9d1f1bec46", "06c32cf470e7");
         assertThat(m.current()).isEmpty();
         assertThat(tableCount(db)).isZero();
 
@@ -101,7 +101,7 @@ class MigrationRoundTripTest {
     @EmptyDatabaseTest
     void historyListsEveryRevisionWithItsParent() {
         List<Revision> all = Migrator.revisions();
-        assertThat(all).extracting(Revision::id).containsExactly("06c32cf470e7", "3f9d1f1bec46", "4027fc5cbcb1", "41149fa64bd2", "5003b9acb1f4", "b7e4c1a9d2f0", "c5a8e2f17d93", "e1c7a3d05b92", "a3d9e5f1c7b4");
+        assertThat(all).extracting(Revision::id).containsExactly("06c32cf470e7", "3f9d1f1bec46", "4027fc5cbcb1", "41149fa64bd2", "5003b9acb1f4", "b7e4c1a9d2f0", "c5a8e2f17d93", "e1c7a3d05b92", "a3d9e5f1c7b4", "d4f2b8e61a07");
         assertThat(all.get(0).parent()).isNull();
         assertThat(all.get(1).parent()).isEqualTo("06c32cf470e7");
     }

@@ -58,12 +58,12 @@ class MigrationSafetyTest {
             Future<Migrator.Outcome> b = pool.submit(upgrade);
             List<String> applied = new ArrayList<>(a.get(120, TimeUnit.SECONDS).applied());
             applied.addAll(b.get(120, TimeUnit.SECONDS).applied());
-            assertThat(applied).containsExactly("06c32cf470e7", "3f9d1f1bec46", "4027fc5cbcb1", "41149fa64bd2", "5003b9acb1f4", "b7e4c1a9d2f0", "c5a8e2f17d93", "e1c7a3d05b92", "a3d9e5f1c7b4");
+            assertThat(applied).containsExactly("06c32cf470e7", "3f9d1f1bec46", "4027fc5cbcb1", "41149fa64bd2", "5003b9acb1f4", "b7e4c1a9d2f0", "c5a8e2f17d93", "e1c7a3d05b92", "a3d9e5f1c7b4", "d4f2b8e61a07");
         } finally {
             pool.shutdownNow();
         }
         assertThat(new Migrator(db.url()).applied()).extracting(Migrator.AppliedRevision::id)
-                .containsExactly("06c32cf470e7", "3f9d1f1bec46", "4027fc5cbcb1", "41149fa64bd2", "5003b9acb1f4", "b7e4c1a9d2f0", "c5a8e2f17d93", "e1c7a3d05b92", "a3d9e5f1c7b4");
+                .containsExactly("06c32cf470e7", "3f9d1f1bec46", "4027fc5cbcb1", "41149fa64bd2", "5003b9acb1f4", "b7e4c1a9d2f0", "c5a8e2f17d93", "e1c7a3d05b92", "a3d9e5f1c7b4", "d4f2b8e61a07");
     }
 
     @EmptyDatabaseTest
@@ -81,7 +81,7 @@ class MigrationSafetyTest {
             assertThat(p.exitValue()).as(outputs.get(outputs.size() - 1)).isZero();
         }
         String all = String.join("\n", outputs);
-        for (String id : List.of("06c32cf470e7", "3f9d1f1bec46", "4027fc5cbcb1", "41149fa64bd2", "5003b9acb1f4", "b7e4c1a9d2f0", "c5a8e2f17d93", "e1c7a3d05b92", "a3d9e5f1c7b4")) {
+        for (String id : List.of("06c32cf470e7", "3f9d1f1bec46", "4027fc5cbcb1", "41149fa64bd2", "5003b9acb1f4", "b7e4c1a9d2f0", "c5a8e2f17d93", "e1c7a3d05b92", "a3d9e5f1c7b4", "d4f2b8e61a07")) {
             assertThat(all.split("Applied " + id, -1)).as(all).hasSize(2); // applied exactly once
         }
         assertThat(new Migrator(db.url()).applied()).hasSize(Migrator.revisions().size());
@@ -97,7 +97,7 @@ class MigrationSafetyTest {
 
         Migrator.Outcome o = m.upgrade("head");
 
-        assertThat(o.applied()).containsExactly("3f9d1f1bec46", "4027fc5cbcb1", "41149fa64bd2", "5003b9acb1f4", "b7e4c1a9d2f0", "c5a8e2f17d93", "e1c7a3d05b92", "a3d9e5f1c7b4");
+        assertThat(o.applied()).containsExactly("3f9d1f1bec46", "4027fc5cbcb1", "41149fa64bd2", "5003b9acb1f4", "b7e4c1a9d2f0", "c5a8e2f17d93", "e1c7a3d05b92", "a3d9e5f1c7b4", "d4f2b8e61a07");
         boolean locked = db.jdbi().withHandle(h -> h.createQuery("SELECT locked FROM databasechangeloglock").mapTo(Boolean.class).one());
         db.closePool();
         assertThat(locked).isFalse();

@@ -125,7 +125,7 @@ class OriginalRevisionsTest {
 
         assertThat(o.notes()).anyMatch(n -> n.startsWith("Realigned: b7e4c1a9d2f0"));
         assertThat(o.from()).isEqualTo("3f9d1f1bec46");
-        assertThat(o.applied()).containsExactly("4027fc5cbcb1", "41149fa64bd2", "5003b9acb1f4", "b7e4c1a9d2f0", "c5a8e2f17d93", "e1c7a3d05b92", "a3d9e5f1c7b4");
+        assertThat(o.applied()).containsExactly("4027fc5cbcb1", "41149fa64bd2", "5003b9acb1f4", "b7e4c1a9d2f0", "c5a8e2f17d93", "e1c7a3d05b92", "a3d9e5f1c7b4", "d4f2b8e61a07");
         assertThat(m.misaligned()).isFalse();
         assertThat(m.applied()).extracting(Migrator.AppliedRevision::id).containsExactlyElementsOf(
                 Migrator.revisions().stream().map(Revision::id).toList());
