@@ -69,15 +69,7 @@ final class Ingest1gb implements Workload {
                 int warmRepetitions = set.repetitionsFor((long) (WARMUP_BYTES * Stopwatch.scale()));
                 long warmLength = set.length(warm.id(), warmKey, warmRepetitions);
                 long t0 = System.nanoTime();
-                StreamingHttp.Head head = http.send("POST", "/results", "", warmLength, body -> {
-                    OutputStream buffered = new BufferedOutputStream(body, 1 << 16);
-                    set.writeTo(buffered, warm.id(), warmKey, warmRepetitions);
-                    buffered.flush();
-                });
-                String warmAnswer = new String(http.body().readAllBytes(), StandardCharsets.UTF_8);
-                if (head.status() != 202) {
-                    throw new IllegalStateException("warm-up POST /results answered " + head.status() + ": " + warmAnswer);
-                }
+                postResults(http, set, warm.id(), warmKey, warmRepetitions, warmLength, "warm-up POST /results");
                 if (i == 0) {
                     firstPost = warmLength / ((System.nanoTime() - t0) / 1e9) / 1e6;
                 }
@@ -91,16 +83,8 @@ final class Ingest1gb implements Workload {
             }
             long startLog = ServiceProcess.GcLog.read(service.gcLog(), 0).length();
             long start = System.nanoTime();
-            StreamingHttp.Head stored = http.send("POST", "/results", "", length, body -> {
-                OutputStream buffered = new BufferedOutputStream(body, 1 << 16);
-                set.writeTo(buffered, sim.id(), key, repetitions);
-                buffered.flush();
-            });
-            String answer = new String(http.body().readAllBytes(), StandardCharsets.UTF_8);
+            postResults(http, set, sim.id(), key, repetitions, length, "POST /results");
             double seconds = (System.nanoTime() - start) / 1e9;
-            if (stored.status() != 202) {
-                throw new IllegalStateException("POST /results answered " + stored.status() + ": " + answer);
-            }
             ServiceProcess.GcLog storing = ServiceProcess.GcLog.read(service.gcLog(), startLog);
 
             String path = "/results?job_id=" + sim.jobId();
@@ -160,6 +144,20 @@ final class Ingest1gb implements Workload {
             }
         });
         return run.perSecond() * bytes / 1e6;
+    }
+
+    /** Posts {@code repetitions} of the set for one simulation and reads the answer, which must be 202. */
+    private static void postResults(StreamingHttp http, RepeatedResultSet set, long simulationId, String key, int repetitions,
+                                    long length, String what) throws IOException {
+        StreamingHttp.Head head = http.send("POST", "/results", "", length, body -> {
+            OutputStream buffered = new BufferedOutputStream(body, 1 << 16);
+            set.writeTo(buffered, simulationId, key, repetitions);
+            buffered.flush();
+        });
+        String answer = new String(http.body().readAllBytes(), StandardCharsets.UTF_8);
+        if (head.status() != 202) {
+            throw new IllegalStateException(what + " answered " + head.status() + ": " + answer);
+        }
     }
 
     private static void check(StreamingHttp.Head head, boolean ok, String what, long bytes) throws IOException {
