@@ -9,7 +9,12 @@ import io.yaptide.store.simulations.JobState;
 import io.yaptide.store.simulations.SimulationSeeds;
 import io.yaptide.store.simulations.SimulationStore;
 import io.yaptide.store.simulations.UpdateKey;
+import io.yaptide.store.db.Database;
+import io.yaptide.store.db.SqlErrors;
+import io.yaptide.store.simulations.Platform;
 import io.yaptide.store.testing.DatabaseTest;
+import io.yaptide.store.testing.Engine;
+import io.yaptide.store.testing.TestDatabases;
 import io.yaptide.store.testing.OriginalCredentials;
 import io.yaptide.store.testing.OriginalDatabases;
 import io.yaptide.store.testing.TestDatabase;
@@ -17,6 +22,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jdbi.v3.core.Handle;
+import org.junit.jupiter.api.Test;
 
 /** Task reads, and one test per rule of a worker's update (issue 3, item 4). */
 class TaskStoreTest {
@@ -481,5 +488,41 @@ class TaskStoreTest {
         assertThat(sims.checkUpdateKey(sim, original.updateKey())).isTrue(); // verifies, stores the fast hash
         assertThat(tasks.updateWithKey(sim, 0, original.updateKey(), progress(70, 9)).accepted()).isTrue();
         assertThat(tasks.find(sim, 0).orElseThrow().simulatedPrimaries()).isEqualTo(70);
+    }
+
+    // ---- a lost connection ------------------------------------------------------------------------------
+
+    /**
+     * A submission's task rows go in as one JDBC batch. When the server ends the connection under it
+     * (a failover, a restart), the batch fails as an unavailable database, which the service answers
+     * with a 503: pgjdbc before 42.7.14 threw an AssertionError there instead when assertions were
+     * on, as in the tests (pgjdbc#1458), and the service answered 500 (FailoverTest saw it).
+     */
+    @Test
+    void aBatchOfTaskRowsOnAConnectionTheServerEndedFailsAsAnUnavailableDatabase() {
+        try (TestDatabase db = TestDatabases.migrated(Engine.POSTGRES)) {
+            long sim = directSimulation(db, 1);
+            Throwable failure = null;
+            try {
+                db.jdbi().useTransaction(h -> {
+                    int pid = h.createQuery("SELECT pg_backend_pid()").mapTo(Integer.class).one();
+                    try (Database admin = Database.openSingleConnection(db.url())) {
+                        Handle other = admin.jdbi().open();
+                        other.createQuery("SELECT pg_terminate_backend(:pid)").bind("pid", pid).mapTo(Boolean.class).one();
+                        while (other.createQuery("SELECT COUNT(*) FROM pg_stat_activity WHERE pid = :pid")
+                                .bind("pid", pid).mapTo(Integer.class).one() > 0) {
+                            Thread.onSpinWait();
+                        }
+                        other.close();
+                    }
+                    TaskStore.insertPending(h, sim, 30, 1000, Platform.DIRECT, T0);
+                });
+            } catch (Throwable t) {
+                failure = t;
+            }
+            assertThat(failure).as("the batch on the ended connection fails").isInstanceOf(Exception.class);
+            assertThat(SqlErrors.classify(failure)).as("%s", failure).isEqualTo(SqlErrors.Kind.UNAVAILABLE);
+            assertThat(new TaskStore(db.database()).listBySimulation(sim)).as("nothing of the batch is kept").hasSize(1);
+        }
     }
 }
