@@ -19,7 +19,9 @@ import java.util.Random;
  *   <li>{@code GET /user/simulations} for {@value MillionSimulations#USER} (900 simulations), every
  *   order the API offers ({@code order_by} start_time / end_time, {@code order_type} ascend / descend),
  *   the first, middle and last page of 10, with and without the v2.6 front end's {@code job_state}
- *   filter: {@code list_simulations_1m_p99_ms} over all of them;</li>
+ *   filter: {@code list_simulations_1m_p99_ms} over all of them, timed once the JIT has settled
+ *   (as in a service that has been running), and {@code list_simulations_1m_cold_p99_ms} just after the
+ *   service started (two untimed rounds first, as earlier rounds measured it);</li>
  *   <li>the same for {@value MillionSimulations#BIG_USER} (100,000 simulations, 10,000 pages):
  *   {@code list_simulations_1m_big_user_p99_ms}, and its last pages alone;</li>
  *   <li>{@code GET /jobs?job_id=} (status, with the follow-the-tasks statement and the 10 tasks) of
@@ -32,6 +34,9 @@ import java.util.Random;
 final class ListSimulations1m implements Workload {
     private static final String STATES = "PENDING,RUNNING,COMPLETED,FAILED,CANCELED";
     private static final int PAGE_SIZE = 10;
+    /** The JIT warm-up's bounds, in seconds (scaled by bench.scale as every duration here). */
+    private static final double WARMUP_MIN_SECONDS = 30;
+    private static final double WARMUP_MAX_SECONDS = 120;
 
     @Override
     public void run(BenchContext ctx, Figures out) throws Exception {
@@ -55,7 +60,26 @@ final class ListSimulations1m implements Workload {
                     / MillionSimulations.USERS / PAGE_SIZE;
             int bigPages = MillionSimulations.BIG_USER_SIMULATIONS / PAGE_SIZE;
 
-            pages(client, bench.cookieFor(user), userPages, 2, false); // warm-up
+            // Just after the service started, as every earlier round measured it: two untimed rounds, then the timed ones.
+            pages(client, bench.cookieFor(user), userPages, 2, false);
+            List<Long> coldTimes = pages(client, bench.cookieFor(user), userPages, repeats, false);
+            out.print("list_simulations_1m_cold_p99_ms", p99(coldTimes), "ms");
+            out.print("list_simulations_1m_cold_p50_ms", p50(coldTimes), "ms");
+            // Then as in a service that has been running: every request of the workload, round after
+            // round, until the JIT has compiled them and stopped (C2 compiles in bursts for a minute or
+            // more on 2 cores, see Stopwatch.untilCompiled); the CLI is not in it (each command is a new JVM).
+            String statusCookie = "Cookie: " + bench.cookieFor(user) + "\r\n";
+            Random warmRandom = new Random(7);
+            double warmup = Stopwatch.untilCompiled(WARMUP_MIN_SECONDS, WARMUP_MAX_SECONDS, () -> {
+                pages(client, bench.cookieFor(user), userPages, 1, false);
+                pages(client, bench.cookieFor(bigUser), bigPages, 1, false);
+                for (int i = 0; i < 30; i++) {
+                    check(client.send("GET", "/jobs?job_id=list1m-" + typicalUsersSimulation(warmRandom), statusCookie, null),
+                            "job_tasks_status");
+                }
+                return "one round of every request";
+            });
+            out.print("list_simulations_1m_warmup_s", warmup, "s");
             List<Long> userTimes = pages(client, bench.cookieFor(user), userPages, repeats, false);
             out.print("list_simulations_1m_p99_ms", p99(userTimes), "ms");
             out.print("list_simulations_1m_p50_ms", p50(userTimes), "ms");
@@ -71,10 +95,8 @@ final class ListSimulations1m implements Workload {
             String cookie = "Cookie: " + bench.cookieFor(user) + "\r\n";
             List<Long> status = new ArrayList<>();
             for (int i = 0; i < 30 * repeats; i++) {
-                // the typical user's simulations are MillionSimulations' ids 100,001 + k * 1,000
-                long id = MillionSimulations.BIG_USER_SIMULATIONS + 1 + (long) random.nextInt(900) * MillionSimulations.USERS;
                 long t0 = System.nanoTime();
-                LoopbackClient.Response r = client.send("GET", "/jobs?job_id=list1m-" + id, cookie, null);
+                LoopbackClient.Response r = client.send("GET", "/jobs?job_id=list1m-" + typicalUsersSimulation(random), cookie, null);
                 long took = System.nanoTime() - t0;
                 check(r, "job_tasks_status");
                 if (i >= 20) {
@@ -101,6 +123,11 @@ final class ListSimulations1m implements Workload {
             out.print("list_simulations_1m_cli_p99_ms", p99(cli), "ms");
             out.print("list_simulations_1m_cli_p50_ms", p50(cli), "ms");
         }
+    }
+
+    /** A random one of the typical user's simulations: MillionSimulations' ids 100,001 + k * 1,000. */
+    private static long typicalUsersSimulation(Random random) {
+        return MillionSimulations.BIG_USER_SIMULATIONS + 1 + (long) random.nextInt(900) * MillionSimulations.USERS;
     }
 
     /** Every order, first / middle / last page (or the last pages only), with and without the state filter. */

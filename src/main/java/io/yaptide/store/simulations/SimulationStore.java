@@ -292,28 +292,36 @@ public final class SimulationStore {
     }
 
     private static SimulationListing mapListing(ResultSet rs, Dialect dialect) throws SQLException {
-        long id = rs.getLong("id");
-        String platform = rs.getString("platform");
-        String jobId = rs.getString("job_id");
-        Long userId = NullableColumns.longValue(rs, "user_id");
-        Instant start = dialect.readTime(rs, "start_time");
-        Instant end = dialect.readTime(rs, "end_time");
-        String title = rs.getString("title");
-        inputType(rs, id);
-        SimulatorType.fromDb(rs.getString("sim_type"));
-        JobState state = state(rs, id);
-        Platform p;
-        if (Platform.DIRECT.name().equalsIgnoreCase(platform)) {
-            p = Platform.DIRECT;
-        } else if (Platform.BATCH.name().equalsIgnoreCase(platform)) {
+        Row row = Row.read(rs, dialect);
+        Platform platform;
+        if (Platform.DIRECT.name().equalsIgnoreCase(row.platform())) {
+            platform = Platform.DIRECT;
+        } else if (Platform.BATCH.name().equalsIgnoreCase(row.platform())) {
             if (!rs.getBoolean("batch_row")) {
-                throw noBatchRow(id);
+                throw noBatchRow(row.id());
             }
-            p = Platform.BATCH;
+            platform = Platform.BATCH;
         } else {
-            throw unknownPlatform(id, platform);
+            throw unknownPlatform(row.id(), row.platform());
         }
-        return new SimulationListing(id, jobId, userId, start, end, title, p, state);
+        return new SimulationListing(row.id(), row.jobId(), row.userId(), row.start(), row.end(), row.title(), platform,
+                row.state());
+    }
+
+    /**
+     * The {@code Simulation} row's own columns, read and checked the one way for both the full
+     * simulation ({@link #map}) and the listing ({@link #mapListing}): an unknown input type,
+     * simulator type or state is refused with the same message by either.
+     */
+    private record Row(long id, String platform, String jobId, Long userId, Instant start, Instant end, String title,
+                       InputType inputType, SimulatorType simType, JobState state) {
+        static Row read(ResultSet rs, Dialect dialect) throws SQLException {
+            long id = rs.getLong("id");
+            return new Row(id, rs.getString("platform"), rs.getString("job_id"), NullableColumns.longValue(rs, "user_id"),
+                    dialect.readTime(rs, "start_time"), dialect.readTime(rs, "end_time"), rs.getString("title"),
+                    SimulationStore.inputType(rs, id), SimulatorType.fromDb(rs.getString("sim_type")),
+                    SimulationStore.state(rs, id));
+        }
     }
 
     private static InputType inputType(ResultSet rs, long id) throws SQLException {
@@ -335,30 +343,21 @@ public final class SimulationStore {
     }
 
     static Simulation map(ResultSet rs, Dialect dialect) throws SQLException {
-        long id = rs.getLong("id");
-        String platform = rs.getString("platform");
-        String jobId = rs.getString("job_id");
-        Long userId = NullableColumns.longValue(rs, "user_id");
-        Instant start = dialect.readTime(rs, "start_time");
-        Instant end = dialect.readTime(rs, "end_time");
-        String title = rs.getString("title");
-        InputType inputType = inputType(rs, id);
-        SimulatorType simType = SimulatorType.fromDb(rs.getString("sim_type"));
-        JobState state = state(rs, id);
-        if (Platform.DIRECT.name().equalsIgnoreCase(platform)) {
-            return new DirectSimulation(id, jobId, userId, start, end, title, inputType, simType, state,
-                    rs.getString("merge_id"));
+        Row row = Row.read(rs, dialect);
+        if (Platform.DIRECT.name().equalsIgnoreCase(row.platform())) {
+            return new DirectSimulation(row.id(), row.jobId(), row.userId(), row.start(), row.end(), row.title(),
+                    row.inputType(), row.simType(), row.state(), rs.getString("merge_id"));
         }
-        if (Platform.BATCH.name().equalsIgnoreCase(platform)) {
+        if (Platform.BATCH.name().equalsIgnoreCase(row.platform())) {
             Long clusterId = NullableColumns.longValue(rs, "cluster_id");
             if (clusterId == null) {
-                throw noBatchRow(id);
+                throw noBatchRow(row.id());
             }
-            return new BatchSimulation(id, jobId, userId, start, end, title, inputType, simType, state, clusterId,
-                    rs.getString("job_dir"), NullableColumns.integer(rs, "array_id"),
-                    NullableColumns.integer(rs, "collect_id"));
+            return new BatchSimulation(row.id(), row.jobId(), row.userId(), row.start(), row.end(), row.title(),
+                    row.inputType(), row.simType(), row.state(), clusterId, rs.getString("job_dir"),
+                    NullableColumns.integer(rs, "array_id"), NullableColumns.integer(rs, "collect_id"));
         }
-        throw unknownPlatform(id, platform);
+        throw unknownPlatform(row.id(), row.platform());
     }
 
     private static String safe(ResultSet rs, String column) {
