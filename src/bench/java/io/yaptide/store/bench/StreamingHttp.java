@@ -21,7 +21,8 @@ import java.util.zip.Inflater;
  * a client would hold ({@link LoopbackClient} reads answers whole): the request body is written by
  * the caller, the response body is read as a stream (by Content-Length or de-chunked), and
  * {@link #gunzipOneMember} decodes a gzip answer as a browser does, refusing anything after the
- * first member.
+ * first member. A server that answers {@code Connection: close} (the original's development server
+ * does, every time) gets a new connection for the next request.
  */
 public final class StreamingHttp implements AutoCloseable {
     /** Writes a request body. */
@@ -36,23 +37,35 @@ public final class StreamingHttp implements AutoCloseable {
         }
     }
 
+    private final URI baseUrl;
     private final String hostHeader;
-    private final Socket socket;
-    private final OutputStream out;
-    private final InputStream in;
+    private Socket socket;
+    private OutputStream out;
+    private InputStream in;
     private InputStream body;
+    private boolean closedByServer;
 
     public StreamingHttp(URI baseUrl) throws IOException {
+        this.baseUrl = baseUrl;
         this.hostHeader = baseUrl.getHost() + ":" + baseUrl.getPort();
-        this.socket = new Socket();
+        connect();
+    }
+
+    private void connect() throws IOException {
+        socket = new Socket();
         socket.connect(new InetSocketAddress(baseUrl.getHost(), baseUrl.getPort()), 5_000);
         socket.setSoTimeout(300_000);
-        this.out = new BufferedOutputStream(socket.getOutputStream(), 256 * 1024);
-        this.in = new BufferedInputStream(socket.getInputStream(), 256 * 1024);
+        out = new BufferedOutputStream(socket.getOutputStream(), 256 * 1024);
+        in = new BufferedInputStream(socket.getInputStream(), 256 * 1024);
+        closedByServer = false;
     }
 
     /** Sends a request (a body of {@code length} bytes, or none when {@code body} is null) and reads the response's head. */
     public Head send(String method, String pathAndQuery, String extraHeaders, long length, Body body) throws IOException {
+        if (closedByServer) {
+            socket.close();
+            connect();
+        }
         StringBuilder head = new StringBuilder(256)
                 .append(method).append(' ').append(pathAndQuery).append(" HTTP/1.1\r\n")
                 .append("Host: ").append(hostHeader).append("\r\n").append(extraHeaders);
@@ -85,6 +98,7 @@ public final class StreamingHttp implements AutoCloseable {
             headers.merge(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), line.substring(colon + 1).strip(),
                     (a, b) -> a + "\n" + b);
         }
+        closedByServer = "close".equalsIgnoreCase(headers.get("connection"));
         String length = headers.get("content-length");
         if (length != null) {
             body = new Bounded(Long.parseLong(length));

@@ -1,0 +1,2 @@
+class SimulationSettings: pass
+class SimulatorType: pass

@@ -1,0 +1,1 @@
+def frompattern(*a, **k): raise NotImplementedError('stand-in')
