@@ -2,6 +2,7 @@ package io.yaptide.store.bench;
 
 import io.yaptide.store.cli.Main;
 import io.yaptide.store.config.DatabaseUrl;
+import io.yaptide.store.db.Database;
 import io.yaptide.store.users.AuthProvider;
 import io.yaptide.store.users.User;
 import io.yaptide.store.users.UserStore;
@@ -27,7 +28,8 @@ import java.util.Random;
  *   <li>{@code GET /jobs?job_id=} (status, with the follow-the-tasks statement and the 10 tasks) of
  *   random simulations of that user: {@code list_simulations_1m_jobs_status_p99_ms};</li>
  *   <li>the admin command {@code list-simulations --user U}, run in this JVM as {@code bin/yaptide}
- *   runs it (its JVM start is {@code cli_startup}'s business): {@code list_simulations_1m_cli_p99_ms}.</li>
+ *   runs it (its JVM start is {@code cli_startup}'s business): {@code list_simulations_1m_cli_p99_ms};
+ *   and the new connection each run opens, alone: {@code list_simulations_1m_cli_connect_p99_ms}.</li>
  * </ul>
  * PostgreSQL only (the figure is about PostgreSQL at that size); on SQLite it prints nothing.
  */
@@ -122,6 +124,20 @@ final class ListSimulations1m implements Workload {
             }
             out.print("list_simulations_1m_cli_p99_ms", p99(cli), "ms");
             out.print("list_simulations_1m_cli_p50_ms", p50(cli), "ms");
+
+            // The floor under the command: the new connection every run opens (TCP, start-up, the
+            // SCRAM login), timed alone as many times, as the command opens it, and closed again.
+            List<Long> connects = new ArrayList<>();
+            for (int i = 0; i < 2 + Math.max(3, repeats / 2); i++) {
+                long t0 = System.nanoTime();
+                Database.openSingleConnection(url).close();
+                long took = System.nanoTime() - t0;
+                if (i >= 2) {
+                    connects.add(took);
+                }
+            }
+            out.print("list_simulations_1m_cli_connect_p99_ms", p99(connects), "ms");
+            out.print("list_simulations_1m_cli_connect_p50_ms", p50(connects), "ms");
         }
     }
 
