@@ -48,7 +48,8 @@ final class ListSimulations1m implements Workload {
         }
         int repeats = (int) Math.max(2, Math.round(20 * Stopwatch.scale()));
         DatabaseUrl url = MillionSimulations.urlBeside(ctx.db().url());
-        MillionSimulations.Opened opened = MillionSimulations.open(ctx.db(), url);
+        MillionSimulations.Shape shape = MillionSimulations.Shape.current();
+        MillionSimulations.Opened opened = MillionSimulations.open(ctx.db(), url, shape);
         if (opened.generationSeconds() > 0) {
             out.print("list_simulations_1m_generate_s", opened.generationSeconds(), "s");
         }
@@ -58,9 +59,8 @@ final class ListSimulations1m implements Workload {
             UserStore users = new UserStore(opened.db());
             User user = users.find(MillionSimulations.USER, AuthProvider.YAPTIDE).orElseThrow();
             User bigUser = users.find(MillionSimulations.BIG_USER, AuthProvider.YAPTIDE).orElseThrow();
-            int userPages = (MillionSimulations.SIMULATIONS - MillionSimulations.BIG_USER_SIMULATIONS)
-                    / MillionSimulations.USERS / PAGE_SIZE;
-            int bigPages = MillionSimulations.BIG_USER_SIMULATIONS / PAGE_SIZE;
+            int userPages = shape.perUser() / PAGE_SIZE;
+            int bigPages = shape.bigUserSimulations() / PAGE_SIZE;
 
             // Just after the service started, as every earlier round measured it: two untimed rounds, then the timed ones.
             pages(client, bench.cookieFor(user), userPages, 2, false);
@@ -76,7 +76,7 @@ final class ListSimulations1m implements Workload {
                 pages(client, bench.cookieFor(user), userPages, 1, false);
                 pages(client, bench.cookieFor(bigUser), bigPages, 1, false);
                 for (int i = 0; i < 30; i++) {
-                    check(client.send("GET", "/jobs?job_id=list1m-" + typicalUsersSimulation(warmRandom), statusCookie, null),
+                    check(client.send("GET", "/jobs?job_id=list1m-" + typicalUsersSimulation(shape, warmRandom), statusCookie, null),
                             "job_tasks_status");
                 }
                 return "one round of every request";
@@ -98,7 +98,7 @@ final class ListSimulations1m implements Workload {
             List<Long> status = new ArrayList<>();
             for (int i = 0; i < 30 * repeats; i++) {
                 long t0 = System.nanoTime();
-                LoopbackClient.Response r = client.send("GET", "/jobs?job_id=list1m-" + typicalUsersSimulation(random), cookie, null);
+                LoopbackClient.Response r = client.send("GET", "/jobs?job_id=list1m-" + typicalUsersSimulation(shape, random), cookie, null);
                 long took = System.nanoTime() - t0;
                 check(r, "job_tasks_status");
                 if (i >= 20) {
@@ -141,9 +141,9 @@ final class ListSimulations1m implements Workload {
         }
     }
 
-    /** A random one of the typical user's simulations: MillionSimulations' ids 100,001 + k * 1,000. */
-    private static long typicalUsersSimulation(Random random) {
-        return MillionSimulations.BIG_USER_SIMULATIONS + 1 + (long) random.nextInt(900) * MillionSimulations.USERS;
+    /** A random one of the typical user's simulations: MillionSimulations' ids 100,001 + k * 1,000 (in the full shape). */
+    private static long typicalUsersSimulation(MillionSimulations.Shape shape, Random random) {
+        return shape.bigUserSimulations() + 1 + (long) random.nextInt(shape.perUser()) * shape.users();
     }
 
     /** Every order, first / middle / last page (or the last pages only), with and without the state filter. */
