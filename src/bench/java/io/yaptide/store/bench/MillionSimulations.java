@@ -14,7 +14,7 @@ import java.sql.Statement;
  * built once by {@code generate_series} in SQL (a few minutes) and reused by later runs while it
  * holds what a run expects (drop it to rebuild: {@code dropdb <bench>_list1m}).
  *
- * <p>Shape: 1,001 password users. {@value #BIG_USER} owns 100,000 simulations
+ * <p>The full shape ({@link Shape#FULL}): 1,001 password users. {@value #BIG_USER} owns 100,000 simulations
  * (a tenth of the database: the deep-paging case); the other 1,000 users own 900 each, one of them,
  * {@value #USER}, being the typical heavy user the figure is about. Every simulation is a direct
  * (Celery) job with 10 tasks; start times one second apart, newest last; 95 % have ended
