@@ -108,37 +108,38 @@ final class ListSimulations1m implements Workload {
             out.print("list_simulations_1m_jobs_status_p99_ms", p99(status), "ms");
             out.print("list_simulations_1m_jobs_status_p50_ms", p50(status), "ms");
 
-            List<Long> cli = new ArrayList<>();
             String[] args = {"--db", url.render(true), "list-simulations", "--user", MillionSimulations.USER};
-            for (int i = 0; i < 2 + Math.max(3, repeats / 2); i++) {
-                PrintWriter sink = new PrintWriter(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
-                long t0 = System.nanoTime();
+            PrintWriter sink = new PrintWriter(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
+            int cliRuns = Math.max(3, repeats / 2);
+            List<Long> cli = timedCalls(2, cliRuns, () -> {
                 int code = Main.run(args, sink, sink);
-                long took = System.nanoTime() - t0;
                 if (code != 0) {
                     throw new IllegalStateException("list-simulations --user exited with " + code);
                 }
-                if (i >= 2) {
-                    cli.add(took);
-                }
-            }
+            });
             out.print("list_simulations_1m_cli_p99_ms", p99(cli), "ms");
             out.print("list_simulations_1m_cli_p50_ms", p50(cli), "ms");
 
             // The floor under the command: the new connection every run opens (TCP, start-up, the
             // SCRAM login), timed alone as many times, as the command opens it, and closed again.
-            List<Long> connects = new ArrayList<>();
-            for (int i = 0; i < 2 + Math.max(3, repeats / 2); i++) {
-                long t0 = System.nanoTime();
-                Database.openSingleConnection(url).close();
-                long took = System.nanoTime() - t0;
-                if (i >= 2) {
-                    connects.add(took);
-                }
-            }
+            List<Long> connects = timedCalls(2, cliRuns, () -> Database.openSingleConnection(url).close());
             out.print("list_simulations_1m_cli_connect_p99_ms", p99(connects), "ms");
             out.print("list_simulations_1m_cli_connect_p50_ms", p50(connects), "ms");
         }
+    }
+
+    /** The nanoseconds of each of {@code timed} calls of {@code call}, after {@code untimed} calls. */
+    private static List<Long> timedCalls(int untimed, int timed, Stopwatch.Action call) throws Exception {
+        List<Long> times = new ArrayList<>(timed);
+        for (int i = 0; i < untimed + timed; i++) {
+            long t0 = System.nanoTime();
+            call.run();
+            long took = System.nanoTime() - t0;
+            if (i >= untimed) {
+                times.add(took);
+            }
+        }
+        return times;
     }
 
     /** A random one of the typical user's simulations: MillionSimulations' ids 100,001 + k * 1,000 (in the full shape). */
